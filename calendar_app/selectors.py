@@ -1,0 +1,37 @@
+"""Reads about events that views and tasks share."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from organisations.models import Organisation
+
+from .models import Event, EventStatus
+
+
+def calendar_events(user, organisations: Iterable[Organisation]) -> QuerySet[Event]:
+    """Events of the organisations, and those of their ancestors meant for the branches."""
+    own_ids = {organisation.pk for organisation in organisations}
+    paths = Organisation.objects.with_tree_fields().filter(pk__in=own_ids)
+    ancestor_ids = {pk for org in paths for pk in org.tree_path} - own_ids
+    return (
+        Event.objects.visible_to(user)
+        .filter(
+            Q(organisation__in=own_ids) | Q(organisation__in=ancestor_ids, for_descendants=True)
+        )
+        .select_related("organisation")
+    )
+
+
+def upcoming_events(user, organisations: Iterable[Organisation]) -> QuerySet[Event]:
+    """Events from today on, cancelled ones left out."""
+    return (
+        calendar_events(user, organisations)
+        .filter(starts_at__gte=timezone.now() - timedelta(hours=12))
+        .exclude(status=EventStatus.CANCELLED)
+        .order_by("starts_at", "pk")
+    )

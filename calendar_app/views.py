@@ -1,0 +1,17 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from organisations.selectors import ancestors_of
+
+from .models import Event
+
+
+def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    event = get_object_or_404(
+        Event.objects.visible_to(request.user).select_related("organisation"), pk=pk
+    )
+    return render(
+        request,
+        "calendar_app/event_detail.html",
+        {"event": event, "ancestors": ancestors_of(event.organisation)},
+    )

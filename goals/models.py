@@ -1,0 +1,326 @@
+"""Goals, measures and what tracks their progress."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organisations.models import Body, Organisation
+from plans.models import Plan, Section
+
+from .recurrence import describe_recurrence
+
+
+class GoalQuerySet(models.QuerySet["Goal"]):
+    def visible_to(self, user) -> GoalQuerySet:
+        return self.filter(plan__in=Plan.objects.visible_to(user))
+
+
+class Goal(models.Model):
+    """A goal of a plan ("A. Rødt er et nytt arbeiderparti"); may have sub-goals."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="goals"
+    )
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("section"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="goals",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent goal"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="subgoals",
+    )
+    code = models.CharField(_("code"), max_length=20, blank=True)
+    title = models.CharField(_("title"), max_length=500)
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    lead_in = models.CharField(
+        _("lead-in to measures"),
+        max_length=300,
+        blank=True,
+        help_text=_('As written, e.g. "For å komme nærmere målet skal:".'),
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    derived_from = models.ForeignKey(
+        "self",
+        verbose_name=_("derived from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="derived_goals",
+        help_text=_("The goal of the parent organisation's plan that this goal carries out."),
+    )
+
+    objects = GoalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        ordering = ["plan", "section__order", "order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.title}" if self.code else self.title
+
+    def get_absolute_url(self) -> str:
+        return f"{self.plan.get_absolute_url()}#goal-{self.pk}"
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=60)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DuePrecision(models.TextChoices):
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    SEASON = "season", _("Season")
+    YEAR = "year", _("Year")
+
+
+class MeasureStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class MeasureQuerySet(models.QuerySet["Measure"]):
+    def visible_to(self, user) -> MeasureQuerySet:
+        return self.filter(goal__plan__in=Plan.objects.visible_to(user))
+
+
+class Measure(models.Model):
+    """Something a plan says will be done (tiltak)."""
+
+    goal = models.ForeignKey(
+        Goal, verbose_name=_("goal"), on_delete=models.CASCADE, related_name="measures"
+    )
+    text = models.TextField(_("text"))
+    order = models.PositiveIntegerField(_("order"), default=0)
+    responsible = models.ManyToManyField(
+        Body, verbose_name=_("responsible"), blank=True, related_name="measures"
+    )
+    delegated = models.BooleanField(
+        _("delegated to all organisations below"),
+        default=False,
+        help_text=_("Every organisation below carries the measure out and ticks its own."),
+    )
+    due_text = models.CharField(_("due"), max_length=100, blank=True)
+    due_start = models.DateField(_("due window start"), null=True, blank=True)
+    due_end = models.DateField(_("due window end"), null=True, blank=True)
+    due_precision = models.CharField(
+        _("due precision"), max_length=10, choices=DuePrecision.choices, blank=True
+    )
+    recurrence = models.CharField(
+        _("recurrence"), max_length=200, blank=True, help_text=_("An RFC 5545 RRULE.")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=MeasureStatus.choices,
+        default=MeasureStatus.PLANNED,
+        db_index=True,
+    )
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("completed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="measures")
+
+    objects = MeasureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        ordering = ["goal", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text if len(self.text) <= 80 else f"{self.text[:79]}…"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.goal.plan.get_absolute_url()}#measure-{self.pk}"
+
+    @property
+    def recurrence_text(self) -> str:
+        return describe_recurrence(self.recurrence)
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.due_end is not None
+            and self.status in (MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS)
+            and self.due_end < timezone.localdate()
+        )
+
+
+class Assignment(models.Model):
+    """A delegated measure as carried out by one organisation below."""
+
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=MeasureStatus.choices, default=MeasureStatus.PLANNED
+    )
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("completed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["measure", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "organisation"], name="assignment_unique_measure_org"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.measure}"
+
+
+class ProgressNote(models.Model):
+    """A note on a measure's progress; every status change leaves one."""
+
+    measure = models.ForeignKey(
+        Measure,
+        verbose_name=_("measure"),
+        on_delete=models.CASCADE,
+        related_name="progress_notes",
+    )
+    assignment = models.ForeignKey(
+        Assignment,
+        verbose_name=_("assignment"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="progress_notes",
+    )
+    occurrence = models.DateField(_("occurrence"), null=True, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    text = models.TextField(_("note"), blank=True)
+    status_before = models.CharField(
+        _("status before"), max_length=20, choices=MeasureStatus.choices, blank=True
+    )
+    status_after = models.CharField(
+        _("status after"), max_length=20, choices=MeasureStatus.choices, blank=True
+    )
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("progress note")
+        verbose_name_plural = _("progress notes")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d} {self.author}: {self.text[:60]}"
+
+
+class TargetKind(models.TextChoices):
+    MEMBERS = "members", _("Members")
+    PERCENT = "percent", _("Percentage")
+    COUNT = "count", _("Count")
+
+
+class Direction(models.TextChoices):
+    INCREASE = "increase", _("Increase")
+    DECREASE = "decrease", _("Decrease")
+
+
+class Target(models.Model):
+    """A numeric target of a goal ("vokse til 16 000 medlemmer")."""
+
+    goal = models.ForeignKey(
+        Goal, verbose_name=_("goal"), on_delete=models.CASCADE, related_name="targets"
+    )
+    name = models.CharField(_("name"), max_length=300)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=TargetKind.choices, default=TargetKind.COUNT
+    )
+    unit = models.CharField(_("unit"), max_length=50, blank=True)
+    baseline_value = models.DecimalField(
+        _("baseline"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    baseline_date = models.DateField(_("baseline date"), null=True, blank=True)
+    target_value = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction.choices, default=Direction.INCREASE
+    )
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["goal", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return self.goal.get_absolute_url()
+
+
+class Measurement(models.Model):
+    target = models.ForeignKey(
+        Target, verbose_name=_("target"), on_delete=models.CASCADE, related_name="measurements"
+    )
+    value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
+    date = models.DateField(_("date"), default=timezone.localdate)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("measurement")
+        verbose_name_plural = _("measurements")
+        ordering = ["target", "-date"]
+
+    def __str__(self) -> str:
+        return f"{self.target}: {self.value} ({self.date})"

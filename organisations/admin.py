@@ -1,0 +1,90 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+from tree_queries.admin import TreeAdmin
+
+from .models import Body, Membership, Organisation, OrganisationAdmin, Position, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+class PositionInline(admin.TabularInline):
+    model = Position
+    extra = 0
+    autocomplete_fields = ["body"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "name", "language", "is_active", "is_staff"]
+    list_filter = ["is_active", "is_staff", "language"]
+    search_fields = ["email", "name"]
+    inlines = [MembershipInline, PositionInline]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Personal info"), {"fields": ["name", "language"]}),
+        (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+
+class BodyInline(admin.TabularInline):
+    model = Body
+    extra = 0
+
+
+@admin.register(Organisation)
+class OrganisationAdminPage(TreeAdmin):
+    position_field = None
+    list_display = [*TreeAdmin.list_display, "slug", "kind", "country", "language"]
+    list_filter = ["kind", "country", "language"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [BodyInline]
+
+
+@admin.register(Body)
+class BodyAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "organisation"]
+    list_filter = ["kind", "organisation__kind"]
+    search_fields = ["name", "organisation__name"]
+    list_select_related = ["organisation"]
+    autocomplete_fields = ["organisation"]
+    inlines = [PositionInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["person", "organisation", "since"]
+    list_filter = ["organisation__kind", "since"]
+    search_fields = ["person__email", "person__name", "organisation__name"]
+    list_select_related = ["person", "organisation"]
+    autocomplete_fields = ["person", "organisation"]
+    date_hierarchy = "since"
+
+
+@admin.register(Position)
+class PositionAdmin(admin.ModelAdmin):
+    list_display = ["person", "role", "body", "organisation"]
+    list_filter = ["role", "body__kind"]
+    search_fields = ["person__email", "person__name", "body__name", "body__organisation__name"]
+    list_select_related = ["person", "body__organisation"]
+    autocomplete_fields = ["person", "body"]
+
+    @admin.display(description=_("organisation"), ordering="body__organisation__name")
+    def organisation(self, obj):
+        return obj.body.organisation
+
+
+@admin.register(OrganisationAdmin)
+class OrganisationAdminAdmin(admin.ModelAdmin):
+    list_display = ["person", "organisation"]
+    search_fields = ["person__email", "person__name", "organisation__name"]
+    list_select_related = ["person", "organisation"]
+    autocomplete_fields = ["person", "organisation"]

@@ -1,0 +1,267 @@
+"""The organisation tree, its bodies, and the people in them."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from tree_queries.models import TreeNode
+from tree_queries.query import TreeQuerySet
+
+
+class Language(models.TextChoices):
+    NB = "nb", _("Norwegian Bokmål")
+    NN = "nn", _("Norwegian Nynorsk")
+    SV = "sv", _("Swedish")
+    EN = "en", _("English")
+
+
+class Country(models.TextChoices):
+    NO = "NO", _("Norway")
+    SE = "SE", _("Sweden")
+
+
+TIME_ZONE_CHOICES = [(name, name) for name in ("Europe/Oslo", "Europe/Stockholm")]
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **fields) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> User:
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create(email, password, **fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> User:
+        fields.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. The email address is the login."""
+
+    email = models.EmailField(_("email address"), unique=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    language = models.CharField(
+        _("language"), max_length=5, choices=Language.choices, default=Language.NB
+    )
+    is_staff = models.BooleanField(_("staff status"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["name", "email"]
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+    def get_full_name(self) -> str:
+        return self.name or self.email
+
+    def get_short_name(self) -> str:
+        return (self.name.split() or [self.email])[0]
+
+
+class OrganisationKind(models.TextChoices):
+    NATIONAL = "national", _("National party")
+    COUNTY = "county", _("County / district")
+    REGION = "region", _("Region")
+    BRANCH = "branch", _("Local branch")
+    YOUTH = "youth", _("Youth wing")
+
+
+class OrganisationQuerySet(TreeQuerySet):
+    def visible_to(self, user) -> OrganisationQuerySet:
+        """Organisations are public: their names and place in the tree are no secret."""
+        return self.all()
+
+
+class Organisation(TreeNode):
+    """One node of a party's tree: the national party is the root."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
+    language = models.CharField(
+        _("language"), max_length=5, choices=Language.choices, default=Language.NB
+    )
+    country = models.CharField(
+        _("country"), max_length=2, choices=Country.choices, default=Country.NO
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="Europe/Oslo"
+    )
+
+    objects = OrganisationQuerySet.as_manager(with_tree_fields=False)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisations:detail", kwargs={"slug": self.slug})
+
+    @property
+    def zoneinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def clean(self) -> None:
+        super().clean()  # refuses cycles
+        if self.parent_id and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("An organisation cannot be its own parent.")})
+        if self.kind == OrganisationKind.NATIONAL and self.parent_id:
+            parent = Organisation.objects.filter(pk=self.parent_id).first()
+            raise ValidationError(
+                {
+                    "parent": _(
+                        "A national party is the root of its tree and cannot be placed "
+                        "under %(parent)s: that party already has its national organisation."
+                    )
+                    % {"parent": parent}
+                }
+            )
+        if self.kind != OrganisationKind.NATIONAL and not self.parent_id:
+            raise ValidationError(
+                {"parent": _("Only a national party can be a root; choose a parent.")}
+            )
+
+
+class BodyKind(models.TextChoices):
+    BOARD = "board", _("Board")
+    EXECUTIVE = "executive", _("Executive committee")
+    COMMITTEE = "committee", _("Committee / network")
+    NOMINATION = "nomination", _("Nomination committee")
+    ELECTED_GROUP = "elected_group", _("Elected representatives' group")
+    OFFICE = "office", _("Office")
+    MEETING = "meeting", _("Meeting")
+
+
+class Body(models.Model):
+    """An organ of one organisation: its board, a committee, an office, the annual meeting."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="bodies",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=BodyKind.choices)
+
+    class Meta:
+        verbose_name = _("body")
+        verbose_name_plural = _("bodies")
+        ordering = ["organisation__name", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="body_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A person is a member of one organisation, and so of all its ancestors."""
+
+    person = models.ForeignKey(
+        User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    since = models.DateField(_("member since"), default=timezone.localdate)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "organisation"], name="membership_unique_person_org"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.organisation}"
+
+
+class Role(models.TextChoices):
+    LEADER = "leader", _("Leader")
+    SECRETARY = "secretary", _("Secretary")
+    MEMBER = "member", _("Member")
+
+
+class Position(models.Model):
+    """A person's place in a body; positions are what grant rights."""
+
+    person = models.ForeignKey(
+        User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="positions"
+    )
+    body = models.ForeignKey(
+        Body, verbose_name=_("body"), on_delete=models.CASCADE, related_name="positions"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+
+    class Meta:
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        ordering = ["body", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "body", "role"], name="position_unique_person_body_role"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.get_role_display()}, {self.body}"
+
+
+class OrganisationAdmin(models.Model):
+    """Administers an organisation and everything below it."""
+
+    person = models.ForeignKey(
+        User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="admin_grants"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="admin_grants",
+    )
+
+    class Meta:
+        verbose_name = _("organisation admin")
+        verbose_name_plural = _("organisation admins")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "organisation"], name="admin_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.organisation}"

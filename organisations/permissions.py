@@ -1,0 +1,166 @@
+"""Who may do what: the one place that implements DESIGN.md §5.
+
+A person's rights are computed once per request into an ``Access``: sets of
+organisation ids per level of right. Scoped querysets (``visible_to(user)``) and
+the per-object ``can_*`` checks below read only from it, so the number of
+queries a page spends on permissions does not grow with the data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+
+from .models import BodyKind, Membership, Organisation, OrganisationAdmin, Position, Role
+
+BOARD_KINDS = (BodyKind.BOARD, BodyKind.EXECUTIVE)
+READABLE_PLAN_STATUSES = ("proposed", "adopted", "archived")
+
+
+@dataclass(frozen=True)
+class Access:
+    """The organisations where a person holds each right (ids)."""
+
+    authenticated: bool = False
+    member: frozenset[int] = field(default_factory=frozenset)  # read members-only
+    officer: frozenset[int] = field(default_factory=frozenset)  # read drafts, board events
+    tick: frozenset[int] = field(default_factory=frozenset)  # tick any measure
+    edit: frozenset[int] = field(default_factory=frozenset)  # edit draft plans, the wheel
+    admin: frozenset[int] = field(default_factory=frozenset)  # life cycle, people
+    bodies: frozenset[int] = field(default_factory=frozenset)  # bodies the person sits in
+
+    def filter_plans(self, plans: QuerySet) -> QuerySet:
+        readable = Q(status__in=READABLE_PLAN_STATUSES) & (
+            Q(visibility="public") | Q(organisation__in=self.member)
+        )
+        return plans.filter(readable | Q(organisation__in=self.officer))
+
+    def filter_events(self, events: QuerySet) -> QuerySet:
+        return events.filter(
+            Q(visibility="public")
+            | Q(visibility="members", organisation__in=self.member)
+            | Q(visibility="board", organisation__in=self.officer)
+        )
+
+
+ANONYMOUS = Access()
+
+
+def _tree_paths(org_ids: Iterable[int]) -> dict[int, list[int]]:
+    rows = Organisation.objects.with_tree_fields().filter(pk__in=set(org_ids))
+    return {org.pk: list(org.tree_path) for org in rows}
+
+
+def _subtrees(org_ids: set[int]) -> set[int]:
+    if not org_ids:
+        return set()
+    condition = reduce(or_, (Q(tree_path__contains=pk) for pk in org_ids))
+    return set(
+        Organisation.objects.with_tree_fields().filter(condition).values_list("pk", flat=True)
+    )
+
+
+def compute_access(user) -> Access:
+    if not getattr(user, "is_authenticated", False):
+        return ANONYMOUS
+    membership_orgs = set(
+        Membership.objects.filter(person=user).values_list("organisation_id", flat=True)
+    )
+    positions = list(
+        Position.objects.filter(person=user).values_list(
+            "body_id", "body__organisation_id", "body__kind", "role"
+        )
+    )
+    admin_roots = set(
+        OrganisationAdmin.objects.filter(person=user).values_list("organisation_id", flat=True)
+    )
+    position_orgs = {org for _, org, _, _ in positions}
+    board_orgs = {org for _, org, kind, _ in positions if kind in BOARD_KINDS}
+    secretary_orgs = {org for _, org, _, role in positions if role == Role.SECRETARY}
+
+    paths = _tree_paths(membership_orgs | position_orgs)
+    member = {pk for org in paths.values() for pk in org}  # a member of a branch is a
+    admin = _subtrees(admin_roots)  # member of all its ancestors
+    below_boards = _subtrees(board_orgs)  # boards read everything below them
+
+    return Access(
+        authenticated=True,
+        member=frozenset(member | admin | below_boards),
+        officer=frozenset(board_orgs | secretary_orgs | below_boards | admin),
+        tick=frozenset(board_orgs | secretary_orgs | admin),
+        edit=frozenset(board_orgs | admin),
+        admin=frozenset(admin),
+        bodies=frozenset(body for body, _, _, _ in positions),
+    )
+
+
+def access_for(user) -> Access:
+    """The person's Access, computed once and kept on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return ANONYMOUS
+    cached = getattr(user, "_handlingsplan_access", None)
+    if cached is None:
+        cached = compute_access(user)
+        user._handlingsplan_access = cached
+    return cached
+
+
+def forget_access(user) -> None:
+    """Drop the cached Access after the person's memberships or positions change."""
+    if hasattr(user, "_handlingsplan_access"):
+        del user._handlingsplan_access
+
+
+# Per-object checks. Objects are fetched through visible_to() first, so these
+# answer only "may this person do this to a thing they can already see".
+
+
+def can_read_members_content(user, organisation: Organisation) -> bool:
+    return organisation.pk in access_for(user).member
+
+
+def can_read_drafts(user, organisation: Organisation) -> bool:
+    return organisation.pk in access_for(user).officer
+
+
+def can_edit_plan(user, plan) -> bool:
+    return plan.is_editable and plan.organisation_id in access_for(user).edit
+
+
+def can_manage_plan_lifecycle(user, plan) -> bool:
+    return plan.organisation_id in access_for(user).admin
+
+
+def can_tick_measure(user, measure, responsible_ids: Iterable[int] | None = None) -> bool:
+    """Secretaries, boards and admins tick any measure; body members their own."""
+    access = access_for(user)
+    organisation_id = measure.goal.plan.organisation_id
+    if organisation_id in access.tick:
+        return True
+    if responsible_ids is None:
+        responsible_ids = [body.pk for body in measure.responsible.all()]
+    return bool(access.bodies.intersection(responsible_ids))
+
+
+def can_tick_assignment(user, assignment) -> bool:
+    return assignment.organisation_id in access_for(user).tick
+
+
+def can_edit_calendar(user, organisation: Organisation) -> bool:
+    access = access_for(user)
+    return organisation.pk in access.edit or organisation.pk in access.tick
+
+
+def can_manage_organisation(user, organisation: Organisation) -> bool:
+    return organisation.pk in access_for(user).admin
+
+
+def require(allowed: bool) -> None:
+    """Refuse with 403 when a person may see a thing but not do this to it."""
+    if not allowed:
+        raise PermissionDenied

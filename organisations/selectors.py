@@ -1,0 +1,41 @@
+"""Reads about organisations that views and tasks share."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from .models import Organisation
+
+
+def organisations_of(user) -> list[Organisation]:
+    """Where the person is a member, holds a position or is an admin; cached per request."""
+    cached = getattr(user, "_handlingsplan_my_orgs", None)
+    if cached is None:
+        cached = list(
+            Organisation.objects.filter(
+                Q(memberships__person=user)
+                | Q(bodies__positions__person=user)
+                | Q(admin_grants__person=user)
+            )
+            .distinct()
+            .order_by("name")
+        )
+        user._handlingsplan_my_orgs = cached
+    return cached
+
+
+def organisation_with_ancestors(slug: str) -> tuple[Organisation, list[Organisation]]:
+    """The organisation and its ancestors, root first, in two queries."""
+    from django.shortcuts import get_object_or_404
+
+    organisation = get_object_or_404(Organisation.objects.with_tree_fields(), slug=slug)
+    ancestors = list(Organisation.objects.ancestors(organisation))
+    return organisation, ancestors
+
+
+def ancestors_of(organisation: Organisation) -> list[Organisation]:
+    return list(Organisation.objects.ancestors(organisation))
+
+
+def children_of(organisation: Organisation) -> QuerySet[Organisation]:
+    return organisation.children.order_by("kind", "name")

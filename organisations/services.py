@@ -1,0 +1,121 @@
+"""Writes to the organisation tree and to who holds which place in it."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from plans.activity import activity_record
+
+from .models import Body, Membership, Organisation, OrganisationAdmin, Position, User
+from .permissions import forget_access
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    name: str,
+    slug: str,
+    kind: str,
+    parent: Organisation | None = None,
+    language: str = "nb",
+    country: str = "NO",
+    time_zone: str = "Europe/Oslo",
+    by: User | None = None,
+) -> Organisation:
+    """Create a node of the tree; refuses a second national root or a misplaced one."""
+    organisation = Organisation(
+        name=name,
+        slug=slug,
+        kind=kind,
+        parent=parent,
+        language=language,
+        country=country,
+        time_zone=time_zone,
+    )
+    organisation.full_clean()
+    organisation.save()
+    activity_record(
+        organisation=organisation,
+        actor=by,
+        action="organisation.create",
+        target=organisation,
+        summary=name,
+    )
+    return organisation
+
+
+@transaction.atomic
+def organisation_move(
+    *, organisation: Organisation, parent: Organisation | None, by: User | None = None
+) -> Organisation:
+    """Move a node under a new parent; refuses cycles with a ValidationError."""
+    old_parent_id = organisation.parent_id
+    organisation.parent = parent
+    organisation.full_clean()
+    organisation.save(update_fields=["parent"])
+    activity_record(
+        organisation=organisation,
+        actor=by,
+        action="organisation.move",
+        target=organisation,
+        changes={"parent": [old_parent_id, parent.pk if parent else None]},
+    )
+    return organisation
+
+
+@transaction.atomic
+def body_create(*, organisation: Organisation, name: str, kind: str, by=None) -> Body:
+    body = Body(organisation=organisation, name=name, kind=kind)
+    body.full_clean()
+    body.save()
+    activity_record(
+        organisation=organisation, actor=by, action="body.create", target=body, summary=name
+    )
+    return body
+
+
+@transaction.atomic
+def membership_add(*, person: User, organisation: Organisation, by=None) -> Membership:
+    membership, created = Membership.objects.get_or_create(person=person, organisation=organisation)
+    if created:
+        forget_access(person)
+        activity_record(
+            organisation=organisation,
+            actor=by,
+            action="membership.add",
+            target=membership,
+            summary=str(person),
+        )
+    return membership
+
+
+@transaction.atomic
+def position_add(*, person: User, body: Body, role: str, by=None) -> Position:
+    position, created = Position.objects.get_or_create(person=person, body=body, role=role)
+    if created:
+        forget_access(person)
+        activity_record(
+            organisation=body.organisation,
+            actor=by,
+            action="position.add",
+            target=position,
+            summary=str(position),
+        )
+    return position
+
+
+@transaction.atomic
+def admin_grant(*, person: User, organisation: Organisation, by=None) -> OrganisationAdmin:
+    grant, created = OrganisationAdmin.objects.get_or_create(
+        person=person, organisation=organisation
+    )
+    if created:
+        forget_access(person)
+        activity_record(
+            organisation=organisation,
+            actor=by,
+            action="admin.grant",
+            target=grant,
+            summary=str(person),
+        )
+    return grant

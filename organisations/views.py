@@ -1,0 +1,66 @@
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from calendar_app.selectors import upcoming_events
+from goals.selectors import measures_responsible_for
+from plans.models import Plan
+
+from .models import Organisation, OrganisationKind, Position
+from .permissions import can_read_members_content
+from .selectors import children_of, organisation_with_ancestors, organisations_of
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.is_authenticated:
+        parties = Organisation.objects.filter(parent=None).order_by("name")
+        return render(request, "home_anonymous.html", {"parties": parties})
+    organisations = organisations_of(user)
+    return render(
+        request,
+        "home.html",
+        {
+            "organisations": organisations,
+            "measures": measures_responsible_for(user)[:20],
+            "events": upcoming_events(user, organisations)[:10],
+        },
+    )
+
+
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    """Every party's tree, in tree order."""
+    organisations = Organisation.objects.with_tree_fields().order_siblings_by("name")
+    return render(request, "organisations/list.html", {"organisations": organisations})
+
+
+def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation, ancestors = organisation_with_ancestors(slug)
+    members_view = can_read_members_content(request.user, organisation)
+    bodies = organisation.bodies.order_by("kind", "name")
+    if members_view:
+        # Names of people in bodies are for members only.
+        bodies = bodies.prefetch_related(
+            Prefetch("positions", queryset=Position.objects.select_related("person"))
+        )
+    plans = (
+        Plan.objects.visible_to(request.user)
+        .filter(organisation=organisation)
+        .order_by("-last_year", "title")
+    )
+    return render(
+        request,
+        "organisations/detail.html",
+        {
+            "organisation": organisation,
+            "ancestors": ancestors,
+            "bodies": bodies,
+            "show_people": members_view,
+            "plans": plans,
+            "children": children_of(organisation),
+            "events": upcoming_events(request.user, [organisation])[:5],
+            "today": timezone.localdate(),
+            "is_party": organisation.kind == OrganisationKind.NATIONAL,
+        },
+    )

@@ -1,0 +1,45 @@
+from django.contrib import admin
+
+from .models import Activity, Plan, Section
+
+
+class SectionInline(admin.TabularInline):
+    model = Section
+    extra = 0
+    fields = ["order", "title"]
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["title", "organisation", "kind", "first_year", "last_year", "status"]
+    list_filter = ["status", "kind", "visibility", "language", "organisation__kind"]
+    search_fields = ["title", "organisation__name", "organisation__slug"]
+    list_select_related = ["organisation"]
+    autocomplete_fields = ["organisation", "adopted_by", "implements", "previous_version"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [SectionInline]
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["title", "plan", "order"]
+    search_fields = ["title", "plan__title"]
+    list_filter = ["plan__organisation"]
+    list_select_related = ["plan__organisation"]
+    autocomplete_fields = ["plan"]
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "actor", "action", "summary", "organisation", "plan"]
+    list_filter = ["action", "organisation"]
+    search_fields = ["summary", "actor__email", "plan__title"]
+    list_select_related = ["actor", "organisation", "plan"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in Activity._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

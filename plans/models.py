@@ -1,0 +1,204 @@
+"""Plans, their sections, and the activity log the services write."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from organisations.models import Body, Language, Organisation
+
+
+class PlanKind(models.TextChoices):
+    HANDLINGSPLAN = "handlingsplan", _("Action plan (handlingsplan)")
+    ARBEIDSPLAN = "arbeidsplan", _("Work plan (arbeidsplan)")
+    VERKSAMHETSPLAN = "verksamhetsplan", _("Activity plan (verksamhetsplan)")
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PROPOSED = "proposed", _("Proposed")
+    ADOPTED = "adopted", _("Adopted")
+    ARCHIVED = "archived", _("Archived")
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    MEMBERS = "members", _("Members only")
+
+
+class PlanQuerySet(models.QuerySet["Plan"]):
+    def visible_to(self, user) -> PlanQuerySet:
+        from organisations.permissions import access_for
+
+        return access_for(user).filter_plans(self)
+
+
+class Plan(models.Model):
+    """A handlingsplan, arbeidsplan or verksamhetsplan of one organisation."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="plans",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=PlanKind.choices, default=PlanKind.HANDLINGSPLAN
+    )
+    first_year = models.PositiveSmallIntegerField(_("first year"))
+    last_year = models.PositiveSmallIntegerField(_("last year"))
+    language = models.CharField(
+        _("language"), max_length=5, choices=Language.choices, default=Language.NB
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.MEMBERS
+    )
+    preamble = models.TextField(_("preamble"), blank=True, help_text=_("Markdown."))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=PlanStatus.choices,
+        default=PlanStatus.DRAFT,
+        db_index=True,
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), null=True, blank=True)
+    adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+    adopted_by = models.ForeignKey(
+        Body,
+        verbose_name=_("adopted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="adopted_plans",
+    )
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    implements = models.ForeignKey(
+        "self",
+        verbose_name=_("implements"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="implementations",
+        help_text=_("The parent organisation's plan that this plan carries out."),
+    )
+    previous_version = models.ForeignKey(
+        "self",
+        verbose_name=_("previous version"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="next_versions",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["-first_year", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_year__gte=models.F("first_year")),
+                name="plan_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:detail", kwargs={"pk": self.pk})
+
+    @property
+    def period(self) -> str:
+        if self.first_year == self.last_year:
+            return str(self.first_year)
+        return f"{self.first_year}–{self.last_year}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == PlanStatus.DRAFT
+
+    def clean(self) -> None:
+        super().clean()
+        if self.first_year and self.last_year and self.last_year < self.first_year:
+            raise ValidationError({"last_year": _("The last year cannot be before the first.")})
+        if self.adopted_by_id and self.adopted_by.organisation_id != self.organisation_id:
+            raise ValidationError(
+                {"adopted_by": _("The adopting body must belong to the plan's organisation.")}
+            )
+
+
+class Section(models.Model):
+    """A chapter of a plan ("Politiske prioriteringer", "Partibygging")."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="sections"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    intro = models.TextField(_("introduction"), blank=True, help_text=_("Markdown."))
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["plan", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return f"{self.plan.get_absolute_url()}#section-{self.pk}"
+
+
+class Activity(models.Model):
+    """One entry of the activity log: who changed what, when, from what to what."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="activities",
+    )
+    plan = models.ForeignKey(
+        Plan,
+        verbose_name=_("plan"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="activities",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=50)
+    target_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target = GenericForeignKey("target_type", "target_id")
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activity log")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor}: {self.action}"
