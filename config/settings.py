@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "organisations.middleware.LoginRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

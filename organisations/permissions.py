@@ -15,6 +15,7 @@ from operator import or_
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from .models import BodyKind, Membership, Organisation, OrganisationAdmin, Position, Role
 
@@ -158,6 +159,20 @@ def can_edit_calendar(user, organisation: Organisation) -> bool:
 
 def can_manage_organisation(user, organisation: Organisation) -> bool:
     return organisation.pk in access_for(user).admin
+
+
+class LoginRequired(Exception):
+    """Raised for an anonymous visitor where a logged-in person might see more."""
+
+
+def get_visible_or_404(request, queryset: QuerySet, **lookup):
+    """Fetch through a scoped queryset: 404 for a person, the login page for a visitor."""
+    try:
+        return queryset.get(**lookup)
+    except queryset.model.DoesNotExist:
+        if not request.user.is_authenticated:
+            raise LoginRequired from None
+        raise Http404 from None
 
 
 def require(allowed: bool) -> None:

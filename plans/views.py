@@ -1,7 +1,11 @@
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
-from organisations.permissions import can_edit_plan, can_manage_plan_lifecycle
+from organisations.permissions import (
+    can_edit_plan,
+    can_manage_plan_lifecycle,
+    get_visible_or_404,
+)
 from organisations.selectors import ancestors_of
 
 from .models import Plan
@@ -9,7 +13,8 @@ from .selectors import plan_document
 
 
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_object_or_404(
+    plan = get_visible_or_404(
+        request,
         Plan.objects.visible_to(request.user).select_related(
             "organisation", "adopted_by", "implements__organisation", "previous_version"
         ),

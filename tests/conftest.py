@@ -1,0 +1,122 @@
+"""Shared fixtures: the demo data as the world, and the personas who live in it.
+
+HANDLINGSPLAN_REQUIRE_SERVICES=1 (set by .ci/run) turns a missing PostgreSQL,
+Redis or Chromium from a skip into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from django.test import Client
+
+from organisations.models import User
+from plans.demo import load_demo
+
+REQUIRE_SERVICES = os.environ.get("HANDLINGSPLAN_REQUIRE_SERVICES") == "1"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+PERSONAS = {
+    "member": "medlem@example.org",
+    "secretary": "sekretaer@example.org",
+    "board": "styre@example.org",
+    "admin": "admin@example.org",
+    "outsider": "ap@example.org",
+}
+
+
+def missing_service(reason: str) -> None:
+    """Skip on a developer's machine; fail in CI, where every service must be there."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (required: HANDLINGSPLAN_REQUIRE_SERVICES=1)")
+    pytest.skip(reason)
+
+
+def pytest_collection_modifyitems(config, items):
+    # Browser tests use a live server, whose transactional teardown empties the
+    # database; they run last so the shared demo data serves everything before them.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_demo()
+
+
+@pytest.fixture
+def persona(db):
+    def get(name: str) -> User:
+        return User.objects.get(email=PERSONAS[name])
+
+    return get
+
+
+@pytest.fixture
+def client_for(db):
+    """A test client logged in as a persona; None gives an anonymous client."""
+
+    def make(name: str | None) -> Client:
+        client = Client()
+        if name is not None:
+            client.force_login(User.objects.get(email=PERSONAS[name]))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def chromium_path() -> str:
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        missing_service(f"Chromium not found at {CHROMIUM}")
+    return CHROMIUM
+
+
+@pytest.fixture
+def browser_page(chromium_path, live_server, transactional_db):
+    """A Chromium page (Norwegian locale) against the live server, with the demo data."""
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the
+    # test itself are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    load_demo()  # a browser test before this one may have emptied the database
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        context = browser.new_context(locale="nb-NO", base_url=live_server.url)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def login(page, email: str, password: str = "demo-passord") -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("E-post").fill(email)
+    page.get_by_label("Passord").fill(password)
+    page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_url("**/")
+
+
+def assert_accessible(page) -> None:
+    """axe-core (vendored in axe-playwright-python) finds no violations on the page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
