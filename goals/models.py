@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -59,6 +61,9 @@ class Goal(models.Model):
         related_name="derived_goals",
         help_text=_("The goal of the parent organisation's plan that this goal carries out."),
     )
+    # The key survives copying into a new version, so versions can be compared.
+    key = models.UUIDField(_("lineage key"), default=uuid.uuid4, editable=False)
+    revision = models.PositiveIntegerField(_("revision"), default=1)
 
     objects = GoalQuerySet.as_manager()
 
@@ -148,6 +153,8 @@ class Measure(models.Model):
         related_name="+",
     )
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="measures")
+    key = models.UUIDField(_("lineage key"), default=uuid.uuid4, editable=False)
+    revision = models.PositiveIntegerField(_("revision"), default=1)
 
     objects = MeasureQuerySet.as_manager()
 

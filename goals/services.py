@@ -6,15 +6,25 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from organisations.models import Body
 from plans.activity import activity_record
+from plans.editing import ensure_editable, move_in_order, reorder, save_revision
 from plans.models import Plan, Section
 
 from .due import parse_due
 from .models import Goal, Measure, Tag, Target
+
+GOAL_FIELDS = ("code", "title", "description", "lead_in")
+
+
+def _next_order(queryset) -> int:
+    return (queryset.aggregate(m=Max("order"))["m"] or 0) + 1
 
 
 @transaction.atomic
@@ -22,7 +32,7 @@ def goal_create(
     *,
     plan: Plan,
     title: str,
-    order: int,
+    order: int | None = None,
     section: Section | None = None,
     parent: Goal | None = None,
     code: str = "",
@@ -31,6 +41,16 @@ def goal_create(
     derived_from: Goal | None = None,
     by=None,
 ) -> Goal:
+    ensure_editable(plan)
+    if parent is not None:
+        if parent.plan_id != plan.pk:
+            raise ValidationError(_("A sub-goal must belong to the same plan."))
+        section = parent.section
+    if section is not None and section.plan_id != plan.pk:
+        raise ValidationError(_("The section belongs to another plan."))
+    if order is None:
+        siblings = Goal.objects.filter(plan=plan, section=section, parent=parent)
+        order = _next_order(siblings)
     goal = Goal.objects.create(
         plan=plan,
         section=section,
@@ -53,12 +73,102 @@ def goal_create(
     return goal
 
 
+@transaction.atomic
+def goal_update(*, goal: Goal, expected_revision: int, values: dict, by) -> Goal:
+    plan = goal.plan
+    ensure_editable(plan)
+    goal, changes = save_revision(goal, expected_revision=expected_revision, values=values)
+    if changes:
+        activity_record(
+            organisation=plan.organisation,
+            plan=plan,
+            actor=by,
+            action="goal.update",
+            target=goal,
+            summary=str(goal),
+            changes=changes,
+        )
+    return goal
+
+
+@transaction.atomic
+def goal_delete(*, goal: Goal, by) -> None:
+    plan = goal.plan
+    ensure_editable(plan)
+    activity_record(
+        organisation=plan.organisation,
+        plan=plan,
+        actor=by,
+        action="goal.delete",
+        summary=str(goal),
+        changes={"title": [goal.title, None]},
+    )
+    goal.delete()
+
+
+def goal_siblings(goal: Goal):
+    return Goal.objects.filter(
+        plan_id=goal.plan_id, section_id=goal.section_id, parent_id=goal.parent_id
+    )
+
+
+@transaction.atomic
+def goal_move(*, goal: Goal, direction: str, by) -> None:
+    ensure_editable(goal.plan)
+    if move_in_order(goal, goal_siblings(goal), direction):
+        activity_record(
+            organisation=goal.plan.organisation,
+            plan=goal.plan,
+            actor=by,
+            action="goal.move",
+            target=goal,
+            summary=f"{goal} ({direction})",
+        )
+
+
+@transaction.atomic
+def goals_reorder(
+    *, plan: Plan, section: Section | None, parent: Goal | None, ids: list[int], by
+) -> None:
+    ensure_editable(plan)
+    reorder(Goal.objects.filter(plan=plan, section=section, parent=parent), ids)
+    activity_record(
+        organisation=plan.organisation,
+        plan=plan,
+        actor=by,
+        action="goal.reorder",
+        summary=section.title if section else plan.title,
+    )
+
+
 def tags_get_or_create(names: Iterable[str]) -> list[Tag]:
     tags = []
     for name in names:
-        tag, _ = Tag.objects.get_or_create(slug=slugify(name), defaults={"name": name})
+        name = name.strip()
+        if not name:
+            continue
+        tag, _created = Tag.objects.get_or_create(
+            slug=slugify(name)[:60] or name[:60], defaults={"name": name[:60]}
+        )
         tags.append(tag)
     return tags
+
+
+def _due_values(due: str) -> dict:
+    window = parse_due(due) if due.strip() else None
+    return {
+        "due_text": window.text if window else "",
+        "due_start": window.start if window else None,
+        "due_end": window.end if window else None,
+        "due_precision": window.precision if window else "",
+    }
+
+
+def _check_bodies(goal: Goal, bodies: Iterable[Body]) -> list[Body]:
+    bodies = list(bodies)
+    if any(body.organisation_id != goal.plan.organisation_id for body in bodies):
+        raise ValidationError(_("Responsible bodies must belong to the plan's organisation."))
+    return bodies
 
 
 @transaction.atomic
@@ -66,7 +176,7 @@ def measure_create(
     *,
     goal: Goal,
     text: str,
-    order: int,
+    order: int | None = None,
     responsible: Iterable[Body] = (),
     due: str = "",
     recurrence: str = "",
@@ -75,17 +185,17 @@ def measure_create(
     by=None,
 ) -> Measure:
     """Create a measure; a due text that cannot be read raises DueParseError."""
-    window = parse_due(due) if due.strip() else None
+    ensure_editable(goal.plan)
+    responsible = _check_bodies(goal, responsible)
+    if order is None:
+        order = _next_order(goal.measures.all())
     measure = Measure.objects.create(
         goal=goal,
         text=text,
         order=order,
         recurrence=recurrence,
         delegated=delegated,
-        due_text=window.text if window else "",
-        due_start=window.start if window else None,
-        due_end=window.end if window else None,
-        due_precision=window.precision if window else "",
+        **_due_values(due),
     )
     measure.responsible.set(responsible)
     measure.tags.set(tags_get_or_create(tags))
@@ -98,6 +208,97 @@ def measure_create(
         summary=str(measure),
     )
     return measure
+
+
+@transaction.atomic
+def measure_update(
+    *,
+    measure: Measure,
+    expected_revision: int,
+    text: str,
+    responsible: Iterable[Body],
+    due: str,
+    recurrence: str,
+    delegated: bool,
+    tags: Iterable[str],
+    by,
+) -> Measure:
+    goal = measure.goal
+    ensure_editable(goal.plan)
+    responsible = _check_bodies(goal, responsible)
+    before_bodies = sorted(b.name for b in measure.responsible.all())
+    before_tags = sorted(t.name for t in measure.tags.all())
+    measure, changes = save_revision(
+        measure,
+        expected_revision=expected_revision,
+        values={"text": text, "recurrence": recurrence, "delegated": delegated, **_due_values(due)},
+    )
+    tag_objects = tags_get_or_create(tags)
+    measure.responsible.set(responsible)
+    measure.tags.set(tag_objects)
+    after_bodies = sorted(b.name for b in responsible)
+    after_tags = sorted(t.name for t in tag_objects)
+    if before_bodies != after_bodies:
+        changes["responsible"] = [", ".join(before_bodies), ", ".join(after_bodies)]
+    if before_tags != after_tags:
+        changes["tags"] = [", ".join(before_tags), ", ".join(after_tags)]
+    for noise in ("due_start", "due_end", "due_precision"):
+        changes.pop(noise, None)  # due_text tells the story
+    if changes:
+        activity_record(
+            organisation=goal.plan.organisation,
+            plan=goal.plan,
+            actor=by,
+            action="measure.update",
+            target=measure,
+            summary=str(measure),
+            changes=changes,
+        )
+    return measure
+
+
+@transaction.atomic
+def measure_delete(*, measure: Measure, by) -> None:
+    plan = measure.goal.plan
+    ensure_editable(plan)
+    activity_record(
+        organisation=plan.organisation,
+        plan=plan,
+        actor=by,
+        action="measure.delete",
+        summary=str(measure),
+        changes={"text": [measure.text, None]},
+    )
+    measure.delete()
+
+
+@transaction.atomic
+def measure_move(*, measure: Measure, direction: str, by) -> None:
+    plan = measure.goal.plan
+    ensure_editable(plan)
+    if move_in_order(measure, measure.goal.measures.all(), direction):
+        activity_record(
+            organisation=plan.organisation,
+            plan=plan,
+            actor=by,
+            action="measure.move",
+            target=measure,
+            summary=f"{measure} ({direction})",
+        )
+
+
+@transaction.atomic
+def measures_reorder(*, goal: Goal, ids: list[int], by) -> None:
+    ensure_editable(goal.plan)
+    reorder(goal.measures.all(), ids)
+    activity_record(
+        organisation=goal.plan.organisation,
+        plan=goal.plan,
+        actor=by,
+        action="measure.reorder",
+        target=goal,
+        summary=str(goal),
+    )
 
 
 @transaction.atomic
@@ -114,6 +315,7 @@ def target_create(
     direction: str = "increase",
     by=None,
 ) -> Target:
+    ensure_editable(goal.plan)
     target = Target(
         goal=goal,
         name=name,
@@ -136,3 +338,85 @@ def target_create(
         summary=name,
     )
     return target
+
+
+def _copy_goal(source: Goal, **overrides) -> Goal:
+    fields = {
+        "plan": source.plan,
+        "section": source.section,
+        "parent": source.parent,
+        "code": source.code,
+        "title": source.title,
+        "description": source.description,
+        "lead_in": source.lead_in,
+        "order": source.order,
+        "derived_from": source.derived_from,
+        "key": source.key,
+    }
+    fields.update(overrides)
+    return Goal.objects.create(**fields)
+
+
+def _copy_measures_and_targets(source: Goal, copy: Goal) -> None:
+    for measure in source.measures.order_by("order", "pk"):
+        new = Measure.objects.create(
+            goal=copy,
+            text=measure.text,
+            order=measure.order,
+            delegated=measure.delegated,
+            due_text=measure.due_text,
+            due_start=measure.due_start,
+            due_end=measure.due_end,
+            due_precision=measure.due_precision,
+            recurrence=measure.recurrence,
+            key=measure.key,
+        )
+        new.responsible.set(measure.responsible.all())
+        new.tags.set(measure.tags.all())
+    for target in source.targets.all():
+        Target.objects.create(
+            goal=copy,
+            name=target.name,
+            kind=target.kind,
+            unit=target.unit,
+            baseline_value=target.baseline_value,
+            baseline_date=target.baseline_date,
+            target_value=target.target_value,
+            target_date=target.target_date,
+            direction=target.direction,
+        )
+
+
+def goals_copy(*, source: Plan, target: Plan, sections: dict[int, Section]) -> None:
+    """Copy every goal (with sub-goals, measures, targets) of a plan into another plan."""
+    copies: dict[int, Goal] = {}
+    # Parents before children: order by depth via repeated passes over a small list.
+    pending = list(source.goals.order_by("order", "pk"))
+    while pending:
+        ready = [g for g in pending if g.parent_id is None or g.parent_id in copies]
+        for goal in ready:
+            copies[goal.pk] = _copy_goal(
+                goal,
+                plan=target,
+                section=sections.get(goal.section_id),
+                parent=copies.get(goal.parent_id),
+            )
+            _copy_measures_and_targets(goal, copies[goal.pk])
+            pending.remove(goal)
+
+
+@transaction.atomic
+def goal_copy_derived(*, source: Goal, plan: Plan, section: Section, order: int, by) -> Goal:
+    """Take a goal of the parent's plan into this plan, derived from it, with fresh measures."""
+    goal = goal_create(
+        plan=plan,
+        section=section,
+        code=source.code,
+        title=source.title,
+        description=source.description,
+        lead_in=source.lead_in,
+        order=order,
+        derived_from=source,
+        by=by,
+    )
+    return goal

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -95,6 +97,7 @@ class Plan(models.Model):
         blank=True,
         related_name="next_versions",
     )
+    revision = models.PositiveIntegerField(_("revision"), default=1)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -146,6 +149,8 @@ class Section(models.Model):
     title = models.CharField(_("title"), max_length=300)
     intro = models.TextField(_("introduction"), blank=True, help_text=_("Markdown."))
     order = models.PositiveIntegerField(_("order"), default=0)
+    key = models.UUIDField(_("lineage key"), default=uuid.uuid4, editable=False)
+    revision = models.PositiveIntegerField(_("revision"), default=1)
 
     class Meta:
         verbose_name = _("section")
@@ -178,7 +183,7 @@ class Activity(models.Model):
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
+        verbose_name=_("changed by"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

@@ -1,18 +1,23 @@
-"""Writes to plans: creation, sections and the life cycle."""
+"""Writes to plans: creation, settings, sections, the life cycle and copies."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from organisations.models import Body, Organisation
+from organisations.models import Body, BodyKind, Organisation
 
 from .activity import activity_record
+from .editing import ensure_editable, move_in_order, save_revision
 from .models import Plan, PlanStatus, Section
+
+PLAN_FIELDS = ("title", "kind", "first_year", "last_year", "language", "visibility", "preamble")
 
 
 @transaction.atomic
@@ -27,8 +32,12 @@ def plan_create(
     visibility: str,
     preamble: str = "",
     implements: Plan | None = None,
+    derived_goals: Iterable = (),
     by=None,
 ) -> Plan:
+    """Create a draft; goals of the implemented plan are copied in with derived_from set."""
+    from goals.services import goal_copy_derived
+
     plan = Plan(
         organisation=organisation,
         title=title,
@@ -50,11 +59,49 @@ def plan_create(
         target=plan,
         summary=title,
     )
+    derived_goals = list(derived_goals)
+    if derived_goals:
+        if implements is None or any(g.plan_id != implements.pk for g in derived_goals):
+            raise ValidationError(_("The chosen goals must belong to the implemented plan."))
+        section = section_create(
+            plan=plan,
+            title=_("Goals from %(plan)s") % {"plan": implements.organisation.name},
+            order=1,
+            by=by,
+        )
+        for order, goal in enumerate(derived_goals, start=1):
+            goal_copy_derived(source=goal, plan=plan, section=section, order=order, by=by)
     return plan
 
 
 @transaction.atomic
-def section_create(*, plan: Plan, title: str, intro: str = "", order: int, by=None) -> Section:
+def plan_update(*, plan: Plan, expected_revision: int, values: dict, by) -> Plan:
+    ensure_editable(plan)
+    candidate = Plan(
+        **{**{f: getattr(plan, f) for f in PLAN_FIELDS}, **values}, organisation=plan.organisation
+    )
+    candidate.full_clean(exclude=["organisation", "adopted_by", "implements", "previous_version"])
+    plan, changes = save_revision(plan, expected_revision=expected_revision, values=values)
+    if changes:
+        activity_record(
+            organisation=plan.organisation,
+            plan=plan,
+            actor=by,
+            action="plan.update",
+            target=plan,
+            summary=plan.title,
+            changes=changes,
+        )
+    return plan
+
+
+@transaction.atomic
+def section_create(
+    *, plan: Plan, title: str, intro: str = "", order: int | None = None, by=None
+) -> Section:
+    ensure_editable(plan)
+    if order is None:
+        order = (plan.sections.aggregate(m=Max("order"))["m"] or 0) + 1
     section = Section.objects.create(plan=plan, title=title, intro=intro, order=order)
     activity_record(
         organisation=plan.organisation,
@@ -68,26 +115,198 @@ def section_create(*, plan: Plan, title: str, intro: str = "", order: int, by=No
 
 
 @transaction.atomic
-def plan_adopt(*, plan: Plan, meeting: Body, on: date, by=None) -> Plan:
-    """Record the adoption: the text is immutable from now on."""
-    if plan.status not in (PlanStatus.DRAFT, PlanStatus.PROPOSED):
-        raise ValidationError(_("Only a draft or proposed plan can be adopted."))
-    if meeting.organisation_id != plan.organisation_id:
-        raise ValidationError(_("The adopting body must belong to the plan's organisation."))
-    old_status = plan.status
-    plan.status = PlanStatus.ADOPTED
-    plan.adopted_by = meeting
-    plan.adopted_on = on
-    if plan.proposed_at is None:
-        plan.proposed_at = timezone.now()
-    plan.save(update_fields=["status", "adopted_by", "adopted_on", "proposed_at", "updated_at"])
+def section_update(*, section: Section, expected_revision: int, values: dict, by) -> Section:
+    ensure_editable(section.plan)
+    plan = section.plan
+    section, changes = save_revision(section, expected_revision=expected_revision, values=values)
+    if changes:
+        activity_record(
+            organisation=plan.organisation,
+            plan=plan,
+            actor=by,
+            action="section.update",
+            target=section,
+            summary=section.title,
+            changes=changes,
+        )
+    return section
+
+
+@transaction.atomic
+def section_delete(*, section: Section, by) -> None:
+    plan = section.plan
+    ensure_editable(plan)
     activity_record(
         organisation=plan.organisation,
         plan=plan,
         actor=by,
-        action="plan.adopt",
+        action="section.delete",
+        summary=section.title,
+        changes={"title": [section.title, None], "goals": [section.goals.count(), 0]},
+    )
+    section.delete()
+
+
+@transaction.atomic
+def section_move(*, section: Section, direction: str, by) -> None:
+    ensure_editable(section.plan)
+    if move_in_order(section, section.plan.sections.all(), direction):
+        activity_record(
+            organisation=section.plan.organisation,
+            plan=section.plan,
+            actor=by,
+            action="section.move",
+            target=section,
+            summary=f"{section.title} ({direction})",
+        )
+
+
+def _set_status(plan: Plan, status: str, *, by, action: str, summary: str = "", **fields) -> Plan:
+    old = plan.status
+    plan.status = status
+    for name, value in fields.items():
+        setattr(plan, name, value)
+    plan.revision += 1
+    plan.save(update_fields=["status", "revision", "updated_at", *fields])
+    activity_record(
+        organisation=plan.organisation,
+        plan=plan,
+        actor=by,
+        action=action,
         target=plan,
-        summary=f"{meeting.name} {on.isoformat()}",
-        changes={"status": [old_status, PlanStatus.ADOPTED]},
+        summary=summary or plan.title,
+        changes={"status": [old, status]},
     )
     return plan
+
+
+def _locked(plan: Plan) -> Plan:
+    return Plan.objects.select_for_update().select_related("organisation").get(pk=plan.pk)
+
+
+@transaction.atomic
+def plan_propose(*, plan: Plan, by) -> Plan:
+    """Send the draft to the meeting: its structure is frozen from now on."""
+    plan = _locked(plan)
+    if plan.status != PlanStatus.DRAFT:
+        raise ValidationError(_("Only a draft can be proposed."))
+    return _set_status(
+        plan, PlanStatus.PROPOSED, by=by, action="plan.propose", proposed_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def plan_withdraw(*, plan: Plan, by) -> Plan:
+    """Take a proposed plan back to draft, e.g. to work in the meeting's amendments."""
+    plan = _locked(plan)
+    if plan.status != PlanStatus.PROPOSED:
+        raise ValidationError(_("Only a proposed plan can be taken back to draft."))
+    return _set_status(plan, PlanStatus.DRAFT, by=by, action="plan.withdraw", proposed_at=None)
+
+
+@transaction.atomic
+def plan_adopt(*, plan: Plan, meeting: Body, on: date, by=None) -> Plan:
+    """Record the adoption: the text is immutable from now on."""
+    plan = _locked(plan)
+    if plan.status not in (PlanStatus.DRAFT, PlanStatus.PROPOSED):
+        raise ValidationError(_("Only a draft or proposed plan can be adopted."))
+    if meeting.organisation_id != plan.organisation_id:
+        raise ValidationError(_("The adopting body must belong to the plan's organisation."))
+    if on > timezone.localdate():
+        raise ValidationError(_("The adoption date cannot be in the future."))
+    return _set_status(
+        plan,
+        PlanStatus.ADOPTED,
+        by=by,
+        action="plan.adopt",
+        summary=f"{meeting.name} {on.isoformat()}",
+        adopted_by=meeting,
+        adopted_on=on,
+        proposed_at=plan.proposed_at or timezone.now(),
+    )
+
+
+@transaction.atomic
+def plan_archive(*, plan: Plan, by) -> Plan:
+    plan = _locked(plan)
+    if plan.status != PlanStatus.ADOPTED:
+        raise ValidationError(_("Only an adopted plan can be archived."))
+    return _set_status(
+        plan, PlanStatus.ARCHIVED, by=by, action="plan.archive", archived_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def plan_copy(*, plan: Plan, by, new_version: bool) -> Plan:
+    """A draft copy: a new version of an adopted plan, or a duplicate to start from."""
+    from calendar_app.models import CycleEntry
+    from goals.services import goals_copy
+
+    if new_version and plan.status not in (PlanStatus.ADOPTED, PlanStatus.ARCHIVED):
+        raise ValidationError(_("Only an adopted plan gets new versions; edit the draft."))
+    title = plan.title if new_version else _("Copy of %(title)s") % {"title": plan.title}
+    copy = Plan.objects.create(
+        organisation=plan.organisation,
+        title=title[:200],
+        kind=plan.kind,
+        first_year=plan.first_year,
+        last_year=plan.last_year,
+        language=plan.language,
+        visibility=plan.visibility,
+        preamble=plan.preamble,
+        implements=plan.implements,
+        previous_version=plan if new_version else None,
+    )
+    sections = {}
+    for section in plan.sections.order_by("order", "pk"):
+        sections[section.pk] = Section.objects.create(
+            plan=copy,
+            title=section.title,
+            intro=section.intro,
+            order=section.order,
+            key=section.key,
+        )
+    goals_copy(source=plan, target=copy, sections=sections)
+    for entry in plan.cycle_entries.all():
+        CycleEntry.objects.create(
+            organisation=entry.organisation,
+            plan=copy,
+            title=entry.title,
+            month=entry.month,
+            end_month=entry.end_month,
+            day=entry.day,
+            when_text=entry.when_text,
+            year_types=entry.year_types,
+        )
+    activity_record(
+        organisation=plan.organisation,
+        plan=copy,
+        actor=by,
+        action="plan.new_version" if new_version else "plan.duplicate",
+        target=copy,
+        summary=plan.title,
+        changes={"source": [None, plan.pk]},
+    )
+    return copy
+
+
+@transaction.atomic
+def plan_delete(*, plan: Plan, by) -> None:
+    plan = _locked(plan)
+    if plan.status != PlanStatus.DRAFT:
+        raise ValidationError(_("Only a draft can be deleted; an adopted plan is archived."))
+    activity_record(
+        organisation=plan.organisation,
+        actor=by,
+        action="plan.delete",
+        summary=plan.title,
+        changes={"title": [plan.title, None]},
+    )
+    plan.delete()
+
+
+def meetings_of(organisation: Organisation):
+    """The bodies that can adopt a plan: meetings first, then boards."""
+    return organisation.bodies.filter(kind__in=[BodyKind.MEETING, BodyKind.BOARD]).order_by(
+        "-kind", "name"
+    )

@@ -21,7 +21,9 @@ def test_member_logs_in_and_reads_the_branch_page_and_the_national_plan(browser_
     assert page.get_by_role("link", name="Arbeidsplan 2026").is_visible()
     assert_accessible(page)
 
-    page.get_by_role("navigation", name="Brødsmuler").get_by_role("link", name="Rødt").click()
+    page.get_by_role("navigation", name="Brødsmuler").get_by_role(
+        "link", name="Rødt", exact=True
+    ).click()
     page.wait_for_url("**/org/rodt/")
     page.get_by_role("link", name="Handlingsplan 2023–2025").click()
     national = Plan.objects.get(organisation__slug="rodt", title="Handlingsplan 2023–2025")

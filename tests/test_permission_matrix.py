@@ -47,7 +47,7 @@ MATRIX = [
     ),
     (
         "plans:detail",
-        lambda: {"pk": plan_pk("rodt-akershus", "Handlingsplan 2027")},  # draft
+        lambda: {"pk": plan_pk("rodt-akershus", "Arbeidsutkast 2027")},  # draft
         (302, 404, 404, 200, 200, 404),
     ),
     (
@@ -129,5 +129,5 @@ def test_outsider_sees_only_public_plans_on_an_organisation_page(client_for):
     outsider_page = client_for("outsider").get(url).content.decode()
     assert "Handlingsplan 2026" in member_page
     assert "Handlingsplan 2026" not in outsider_page
-    assert "Handlingsplan 2027" not in member_page  # a draft
-    assert "Handlingsplan 2027" in client_for("board").get(url).content.decode()
+    assert "Arbeidsutkast 2027" not in member_page  # a draft
+    assert "Arbeidsutkast 2027" in client_for("board").get(url).content.decode()
