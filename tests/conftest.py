@@ -10,6 +10,7 @@ import os
 import shutil
 
 import pytest
+from django.db import connections
 from django.test import Client
 
 from organisations.models import User
@@ -103,6 +104,9 @@ def browser_page(chromium_path, live_server, transactional_db):
         finally:
             context.close()
             browser.close()
+            # ORM calls made while Playwright runs get a connection of their own
+            # context; close it here, or the test database cannot be dropped.
+            connections.close_all()
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
