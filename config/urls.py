@@ -8,6 +8,7 @@ urlpatterns = [
     path("", organisation_views.home, name="home"),
     path("org/", include("organisations.urls")),
     path("plans/", include("plans.urls")),
+    path("goals/", include("goals.urls")),
     path("calendar/", include("calendar_app.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

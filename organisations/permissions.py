@@ -133,6 +133,11 @@ def can_edit_plan(user, plan) -> bool:
     return plan.is_editable and plan.organisation_id in access_for(user).edit
 
 
+def can_write_plans(user, organisation_id: int) -> bool:
+    """Create, duplicate, version and delete draft plans of the organisation."""
+    return organisation_id in access_for(user).edit
+
+
 def can_manage_plan_lifecycle(user, plan) -> bool:
     return plan.organisation_id in access_for(user).admin
 
@@ -179,3 +184,12 @@ def require(allowed: bool) -> None:
     """Refuse with 403 when a person may see a thing but not do this to it."""
     if not allowed:
         raise PermissionDenied
+
+
+def require_in(user, organisation: Organisation, allowed: bool) -> None:
+    """Like require(), but an outsider to the organisation gets 404, not 403."""
+    if allowed:
+        return
+    if not can_read_members_content(user, organisation):
+        raise Http404
+    raise PermissionDenied

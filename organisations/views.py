@@ -8,7 +8,7 @@ from goals.selectors import measures_responsible_for
 from plans.models import Plan
 
 from .models import Organisation, OrganisationKind, Position
-from .permissions import can_read_members_content
+from .permissions import can_read_members_content, can_write_plans
 from .selectors import children_of, organisation_with_ancestors, organisations_of
 
 
@@ -62,5 +62,6 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "events": upcoming_events(request.user, [organisation])[:5],
             "today": timezone.localdate(),
             "is_party": organisation.kind == OrganisationKind.NATIONAL,
+            "can_write_plans": can_write_plans(request.user, organisation.pk),
         },
     )

@@ -120,6 +120,9 @@ class Plan(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("plans:detail", kwargs={"pk": self.pk})
 
+    def get_edit_url(self) -> str:
+        return reverse("plans:edit", kwargs={"pk": self.pk})
+
     @property
     def period(self) -> str:
         if self.first_year == self.last_year:

@@ -24,15 +24,19 @@ class SectionNode:
     goals: list[GoalNode] = field(default_factory=list)
 
 
-def plan_document(plan: Plan) -> list[SectionNode]:
+def plan_document(plan: Plan, *, section: Section | None = None) -> list[SectionNode]:
     """The plan as it reads: sections in order, each with its goals and their sub-goals.
 
-    A fixed number of queries, whatever the size of the plan.
+    A fixed number of queries, whatever the size of the plan. With ``section``,
+    only that section (for the fragment that redraws it).
     """
     sections = list(plan.sections.order_by("order", "pk"))
+    goals_of_plan = Goal.objects.filter(plan=plan)
+    if section is not None:
+        sections = [s for s in sections if s.pk == section.pk]
+        goals_of_plan = goals_of_plan.filter(section=section)
     goals = list(
-        Goal.objects.filter(plan=plan)
-        .select_related("derived_from__plan__organisation")
+        goals_of_plan.select_related("derived_from__plan__organisation")
         .prefetch_related(
             Prefetch(
                 "measures",
@@ -54,3 +58,30 @@ def plan_document(plan: Plan) -> list[SectionNode]:
     document = [SectionNode(None, by_section[None])] if by_section[None] else []
     document += [SectionNode(section, by_section[section.pk]) for section in sections]
     return document
+
+
+def goal_node(goal: Goal) -> GoalNode:
+    """The goal with its sub-goals and measures, as plan_document builds it."""
+    document = (
+        plan_document(goal.plan, section=goal.section) if goal.section else plan_document(goal.plan)
+    )
+    stack = [node for section_node in document for node in section_node.goals]
+    while stack:
+        node = stack.pop()
+        if node.goal.pk == goal.pk:
+            return node
+        stack.extend(node.subgoals)
+    raise Goal.DoesNotExist
+
+
+def sibling_nodes(goal: Goal) -> list[GoalNode]:
+    """The goal and its siblings (same section and parent), in order."""
+    if goal.parent_id:
+        return goal_node(goal.parent).subgoals
+    document = (
+        plan_document(goal.plan, section=goal.section) if goal.section else plan_document(goal.plan)
+    )
+    return next(
+        (node.goals for node in document if (node.section and node.section.pk) == goal.section_id),
+        [],
+    )

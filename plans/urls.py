@@ -1,9 +1,28 @@
 from django.urls import path
 
-from . import views
+from . import views, views_lifecycle
 
 app_name = "plans"
 
 urlpatterns = [
+    path("create/<slug:slug>/", views.plan_create_view, name="create"),
     path("<int:pk>/", views.plan_detail, name="detail"),
+    path("<int:pk>/edit/", views.plan_edit, name="edit"),
+    path("<int:pk>/settings/", views.plan_settings, name="settings"),
+    path("<int:pk>/preview/", views.markdown_preview, name="preview"),
+    path("<int:pk>/due-preview/", views.due_preview, name="due_preview"),
+    path("<int:pk>/sections/add/", views.section_add, name="section_add"),
+    path("sections/<int:pk>/", views.section_item, name="section"),
+    path("sections/<int:pk>/edit/", views.section_edit, name="section_edit"),
+    path("sections/<int:pk>/delete/", views.section_delete_view, name="section_delete"),
+    path("sections/<int:pk>/move/", views.section_move_view, name="section_move"),
+    path("<int:pk>/propose/", views_lifecycle.plan_propose_view, name="propose"),
+    path("<int:pk>/withdraw/", views_lifecycle.plan_withdraw_view, name="withdraw"),
+    path("<int:pk>/adopt/", views_lifecycle.plan_adopt_view, name="adopt"),
+    path("<int:pk>/archive/", views_lifecycle.plan_archive_view, name="archive"),
+    path("<int:pk>/new-version/", views_lifecycle.plan_new_version_view, name="new_version"),
+    path("<int:pk>/duplicate/", views_lifecycle.plan_duplicate_view, name="duplicate"),
+    path("<int:pk>/delete/", views_lifecycle.plan_delete_view, name="delete"),
+    path("<int:pk>/history/", views_lifecycle.plan_history, name="history"),
+    path("<int:pk>/compare/", views_lifecycle.plan_compare, name="compare"),
 ]

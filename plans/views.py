@@ -1,26 +1,62 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
+from goals.due import DueParseError, parse_due
+from organisations.models import Organisation
 from organisations.permissions import (
     can_edit_plan,
     can_manage_plan_lifecycle,
+    can_read_drafts,
+    can_write_plans,
     get_visible_or_404,
+    require,
+    require_in,
 )
 from organisations.selectors import ancestors_of
 
-from .models import Plan
+from .forms import NewSectionForm, PlanCreateForm, PlanSettingsForm, SectionForm
+from .inline import inline_edit
+from .markup import render_markdown
+from .models import Plan, PlanStatus, Section
 from .selectors import plan_document
+from .services import plan_create, plan_update, section_create, section_delete, section_move
 
 
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_visible_or_404(
+def visible_plan(request: HttpRequest, pk: int) -> Plan:
+    return get_visible_or_404(
         request,
         Plan.objects.visible_to(request.user).select_related(
             "organisation", "adopted_by", "implements__organisation", "previous_version"
         ),
         pk=pk,
     )
-    cycle = plan.cycle_entries.order_by("month", "day", "pk")
+
+
+def editable_plan(request: HttpRequest, pk: int) -> Plan:
+    plan = visible_plan(request, pk)
+    require(can_edit_plan(request.user, plan))
+    return plan
+
+
+def editable_section(request: HttpRequest, pk: int) -> Section:
+    section = get_visible_or_404(
+        request,
+        Section.objects.filter(plan__in=Plan.objects.visible_to(request.user)).select_related(
+            "plan__organisation"
+        ),
+        pk=pk,
+    )
+    require(can_edit_plan(request.user, section.plan))
+    return section
+
+
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = visible_plan(request, pk)
     return render(
         request,
         "plans/detail.html",
@@ -28,8 +64,205 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": plan,
             "ancestors": [*ancestors_of(plan.organisation), plan.organisation],
             "document": plan_document(plan),
-            "cycle": cycle,
+            "cycle": plan.cycle_entries.order_by("month", "day", "pk"),
             "can_edit": can_edit_plan(request.user, plan),
+            "can_write": can_write_plans(request.user, plan.organisation_id),
+            "can_manage": can_manage_plan_lifecycle(request.user, plan),
+            "can_history": can_read_drafts(request.user, plan.organisation),
+        },
+    )
+
+
+@login_required
+def plan_create_view(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, slug=slug)
+    require_in(request.user, organisation, can_write_plans(request.user, organisation.pk))
+    parent_plans = (
+        Plan.objects.visible_to(request.user)
+        .filter(organisation_id=organisation.parent_id, status=PlanStatus.ADOPTED)
+        .select_related("organisation")
+    )
+    form = PlanCreateForm(
+        request.POST or None,
+        parent_plans=parent_plans,
+        initial={"language": organisation.language, "visibility": "members"},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = plan_create(
+                organisation=organisation,
+                **form.values(),
+                implements=form.cleaned_data["implements"],
+                derived_goals=form.cleaned_data["derived_goals"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The plan was created. Write it here."))
+            return redirect("plans:edit", pk=plan.pk)
+    return render(
+        request,
+        "plans/create.html",
+        {
+            "form": form,
+            "organisation": organisation,
+            "ancestors": [*ancestors_of(organisation), organisation],
+        },
+    )
+
+
+@login_required
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The editor: the plan as it reads, with inline controls on every part."""
+    plan = editable_plan(request, pk)
+    return render(
+        request,
+        "plans/edit.html",
+        {
+            "plan": plan,
+            "ancestors": [*ancestors_of(plan.organisation), plan.organisation],
+            "document": plan_document(plan),
+            "new_section_form": NewSectionForm(),
             "can_manage": can_manage_plan_lifecycle(request.user, plan),
         },
     )
+
+
+@login_required
+def plan_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = editable_plan(request, pk)
+    form = PlanSettingsForm.for_plan(plan, request.POST or None)
+    conflict = False
+    if request.method == "POST" and form.is_valid():
+        from .editing import EditConflict
+
+        try:
+            plan_update(
+                plan=plan,
+                expected_revision=form.cleaned_data["revision"],
+                values=form.values(),
+                by=request.user,
+            )
+        except EditConflict as error:
+            conflict = True
+            data = request.POST.copy()
+            data["revision"] = str(error.current.revision)
+            form = PlanSettingsForm.for_plan(error.current, data)
+            form.is_valid()
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("plans:edit", pk=plan.pk)
+    return render(
+        request,
+        "plans/settings.html",
+        {
+            "plan": plan,
+            "form": form,
+            "conflict": conflict,
+            "ancestors": [*ancestors_of(plan.organisation), plan.organisation],
+        },
+    )
+
+
+@login_required
+@require_POST
+def markdown_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    editable_plan(request, pk)
+    text = next((v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"), "")
+    return render(request, "plans/_preview.html", {"html": render_markdown(text)})
+
+
+@login_required
+@require_GET
+def due_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """How the due text was understood, or which forms are accepted."""
+    editable_plan(request, pk)
+    text = next((v for k, v in request.GET.items() if k.endswith("due")), "")
+    due, error = None, None
+    if text.strip():
+        try:
+            due = parse_due(text)
+        except DueParseError as problem:
+            error = str(problem)
+    return render(request, "goals/_due_preview.html", {"due": due, "error": error})
+
+
+def _section_item(request: HttpRequest, section: Section) -> HttpResponse:
+    node = next(n for n in plan_document(section.plan, section=section) if n.section)
+    return render(request, "plans/_section_edit.html", {"node": node, "plan": section.plan})
+
+
+@login_required
+def section_item(request: HttpRequest, pk: int) -> HttpResponse:
+    section = editable_section(request, pk)
+    return _section_item(request, section)
+
+
+@login_required
+def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    section = editable_section(request, pk)
+    return inline_edit(
+        request,
+        make_form=lambda data: SectionForm.for_section(section, data),
+        save=lambda form: section_update_from(form, section, request.user),
+        item_response=lambda saved: _section_item(request, saved),
+        form_template="plans/_section_form.html",
+        context={"section": section, "plan": section.plan},
+        editor_url=section.plan.get_edit_url(),
+    )
+
+
+def section_update_from(form: SectionForm, section: Section, user) -> Section:
+    from .services import section_update
+
+    return section_update(
+        section=section,
+        expected_revision=form.cleaned_data["revision"],
+        values=form.values(),
+        by=user,
+    )
+
+
+@login_required
+@require_POST
+def section_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = editable_plan(request, pk)
+    form = NewSectionForm(request.POST)
+    if form.is_valid():
+        section_create(plan=plan, title=form.cleaned_data["title"].strip(), by=request.user)
+    else:
+        messages.error(request, _("Give the new section a title."))
+    return redirect(f"{plan.get_edit_url()}#sections-end")
+
+
+@login_required
+def section_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    section = editable_section(request, pk)
+    plan = section.plan
+    if request.method == "POST":
+        section_delete(section=section, by=request.user)
+        messages.success(request, _("The section was deleted."))
+        return redirect(plan.get_edit_url())
+    return render(
+        request,
+        "plans/confirm_delete.html",
+        {
+            "plan": plan,
+            "object": section,
+            "what": _("the section and all its goals and measures"),
+            "ancestors": [*ancestors_of(plan.organisation), plan.organisation],
+        },
+    )
+
+
+@login_required
+@require_POST
+def section_move_view(request: HttpRequest, pk: int) -> HttpResponse:
+    section = editable_section(request, pk)
+    direction = request.POST.get("direction")
+    if direction in ("up", "down"):
+        section_move(section=section, direction=direction, by=request.user)
+    return redirect(f"{section.plan.get_edit_url()}#section-{section.pk}")

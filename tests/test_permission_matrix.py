@@ -1,18 +1,26 @@
 """Every URL pattern × every persona → the expected status (DESIGN.md §5).
 
 A new URL pattern of our apps makes this test fail until it is added to MATRIX.
+Each persona gets fresh objects (the kwargs factory runs once per persona), so a
+POST that succeeds for one persona cannot change what the next one sees.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from calendar_app.models import Event
+from goals.models import Goal, Measure
+from goals.services import goal_create, measure_create
+from organisations.models import Body, Organisation
 from plans.models import Plan
+from plans.services import plan_adopt, plan_create, plan_propose, section_create
 
 PERSONAS = ["anonymous", "member", "secretary", "board", "admin", "outsider"]
-OUR_NAMESPACES = {"organisations", "plans", "calendar_app"}
+OUR_NAMESPACES = {"organisations", "plans", "goals", "calendar_app"}
 
 
 def plan_pk(org: str, title: str) -> int:
@@ -23,51 +31,188 @@ def event_pk(org: str, title: str) -> int:
     return Event.objects.get(organisation__slug=org, title=title).pk
 
 
-# (url name, kwargs factory, expected status per persona in PERSONAS order)
+def fresh_plan(status: str = "draft") -> Plan:
+    """A small members-only plan of Rødt Akershus in the given status."""
+    organisation = Organisation.objects.get(slug="rodt-akershus")
+    plan = plan_create(
+        organisation=organisation,
+        title=f"Matriseplan ({status})",
+        kind="handlingsplan",
+        first_year=2027,
+        last_year=2027,
+        language="nb",
+        visibility="members",
+    )
+    section = section_create(plan=plan, title="Del", order=1)
+    goal = goal_create(plan=plan, section=section, code="A", title="Mål")
+    goal_create(plan=plan, section=section, parent=goal, title="Delmål")
+    measure_create(goal=goal, text="Tiltak én", due="våren 2027")
+    measure_create(goal=goal, text="Tiltak to")
+    if status in ("proposed", "adopted"):
+        plan_propose(plan=plan, by=None)
+    if status == "adopted":
+        meeting = Body.objects.get(organisation=organisation, name="Fylkesårsmøtet")
+        plan_adopt(plan=plan, meeting=meeting, on=date(2026, 11, 1))
+    return plan
+
+
+def _goal(plan: Plan) -> Goal:
+    return plan.goals.get(parent=None)
+
+
+def _measure(plan: Plan) -> Measure:
+    return Measure.objects.filter(goal__plan=plan).order_by("pk").last()
+
+
+def on(status: str, what: str):
+    """kwargs factory: a fresh plan in ``status``, pointing at its plan/section/goal/measure."""
+
+    def make() -> dict:
+        plan = fresh_plan(status)
+        return {
+            "plan": {"pk": plan.pk},
+            "section": {"pk": plan.sections.get().pk},
+            "goal": {"pk": _goal(plan).pk},
+            "measure": {"pk": _measure(plan).pk},
+        }[what]
+
+    return make
+
+
 ALL_200 = (200, 200, 200, 200, 200, 200)
+# Who may edit a draft of Rødt Akershus: its board and the national admin.
+DRAFT_GET = (302, 404, 404, 200, 200, 404)
+DRAFT_POST_REDIRECT = (302, 404, 404, 302, 302, 404)
+DRAFT_POST_FRAGMENT = (302, 404, 404, 200, 200, 404)
+# Redirect for a page request, a fragment for an htmx request.
+DRAFT_POST_EITHER = {"page": DRAFT_POST_REDIRECT, "htmx": DRAFT_POST_FRAGMENT}
+# An adopted members-only plan: members can read it, nobody may edit it.
+ADOPTED_EDIT = (302, 403, 403, 403, 403, 404)
+
 MATRIX = [
-    ("home", dict, ALL_200),
-    ("organisations:list", dict, ALL_200),
-    ("organisations:detail", lambda: {"slug": "rodt"}, ALL_200),
-    ("organisations:detail", lambda: {"slug": "rodt-asker"}, ALL_200),
+    # (url name, kwargs factory, method, data, expected per persona)
+    ("home", dict, "get", None, ALL_200),
+    ("organisations:list", dict, "get", None, ALL_200),
+    ("organisations:detail", lambda: {"slug": "rodt"}, "get", None, ALL_200),
+    ("organisations:detail", lambda: {"slug": "rodt-asker"}, "get", None, ALL_200),
     (
         "plans:detail",
-        lambda: {"pk": plan_pk("rodt", "Handlingsplan 2023–2025")},  # public, adopted
+        lambda: {"pk": plan_pk("rodt", "Handlingsplan 2023–2025")},
+        "get",
+        None,
         ALL_200,
     ),
     (
         "plans:detail",
-        lambda: {"pk": plan_pk("rodt-akershus", "Handlingsplan 2026")},  # members only
+        lambda: {"pk": plan_pk("rodt-akershus", "Handlingsplan 2026")},
+        "get",
+        None,
         (302, 200, 200, 200, 200, 404),
     ),
     (
         "plans:detail",
-        lambda: {"pk": plan_pk("rodt-asker", "Arbeidsplan 2026")},  # members only, branch
+        lambda: {"pk": plan_pk("rodt-asker", "Arbeidsplan 2026")},
+        "get",
+        None,
         (302, 200, 200, 200, 200, 404),
     ),
     (
         "plans:detail",
-        lambda: {"pk": plan_pk("rodt-akershus", "Arbeidsutkast 2027")},  # draft
-        (302, 404, 404, 200, 200, 404),
+        lambda: {"pk": plan_pk("rodt-akershus", "Arbeidsutkast 2027")},
+        "get",
+        None,
+        DRAFT_GET,
     ),
     (
-        "calendar_app:event",
-        lambda: {"pk": event_pk("rodt", "1. mai 2027")},  # public, for the branches
+        "plans:create",
+        lambda: {"slug": "rodt-akershus"},
+        "get",
+        None,
+        (302, 403, 403, 200, 200, 404),
+    ),
+    (
+        "plans:create",
+        lambda: {"slug": "rodt-akershus"},
+        "post",
+        {"title": ""},
+        (302, 403, 403, 200, 200, 404),
+    ),
+    ("plans:edit", on("draft", "plan"), "get", None, DRAFT_GET),
+    ("plans:edit", on("adopted", "plan"), "get", None, ADOPTED_EDIT),
+    ("plans:settings", on("draft", "plan"), "get", None, DRAFT_GET),
+    ("plans:settings", on("adopted", "plan"), "post", {"title": "x"}, ADOPTED_EDIT),
+    ("plans:preview", on("draft", "plan"), "post", {"text": "**x**"}, DRAFT_POST_FRAGMENT),
+    ("plans:due_preview", on("draft", "plan"), "get", None, DRAFT_GET),
+    ("plans:section_add", on("draft", "plan"), "post", {"title": "Ny"}, DRAFT_POST_REDIRECT),
+    ("plans:section_add", on("adopted", "plan"), "post", {"title": "Ny"}, ADOPTED_EDIT),
+    ("plans:section", on("draft", "section"), "get", None, DRAFT_GET),
+    ("plans:section_edit", on("draft", "section"), "get", None, DRAFT_GET),
+    ("plans:section_edit", on("adopted", "section"), "post", {}, ADOPTED_EDIT),
+    ("plans:section_delete", on("draft", "section"), "get", None, DRAFT_GET),
+    ("plans:section_delete", on("draft", "section"), "post", {}, DRAFT_POST_REDIRECT),
+    (
+        "plans:section_move",
+        on("draft", "section"),
+        "post",
+        {"direction": "up"},
+        DRAFT_POST_REDIRECT,
+    ),
+    ("plans:propose", on("draft", "plan"), "post", {}, (302, 404, 404, 403, 302, 404)),
+    ("plans:withdraw", on("proposed", "plan"), "post", {}, (302, 403, 403, 403, 302, 404)),
+    ("plans:adopt", on("proposed", "plan"), "get", None, (302, 403, 403, 403, 200, 404)),
+    ("plans:archive", on("adopted", "plan"), "post", {}, (302, 403, 403, 403, 302, 404)),
+    ("plans:new_version", on("adopted", "plan"), "post", {}, (302, 403, 403, 302, 302, 404)),
+    ("plans:duplicate", on("adopted", "plan"), "post", {}, (302, 403, 403, 302, 302, 404)),
+    ("plans:delete", on("draft", "plan"), "get", None, DRAFT_GET),
+    ("plans:delete", on("draft", "plan"), "post", {}, DRAFT_POST_REDIRECT),
+    ("plans:history", on("adopted", "plan"), "get", None, (302, 403, 403, 200, 200, 404)),
+    (
+        "plans:compare",
+        lambda: {"pk": plan_pk("rodt", "Handlingsplan 2023–2025")},
+        "get",
+        None,
         ALL_200,
     ),
+    ("plans:compare", on("adopted", "plan"), "get", None, (302, 200, 200, 200, 200, 404)),
+    ("goals:goal_add", on("draft", "section"), "get", None, DRAFT_GET),
+    ("goals:goal_add", on("adopted", "section"), "post", {}, ADOPTED_EDIT),
+    ("goals:goals_reorder", on("draft", "section"), "post", {"ids": []}, DRAFT_POST_EITHER),
+    ("goals:goal", on("draft", "goal"), "get", None, DRAFT_GET),
+    ("goals:goal_edit", on("draft", "goal"), "get", None, DRAFT_GET),
+    ("goals:goal_edit", on("adopted", "goal"), "post", {}, ADOPTED_EDIT),
+    ("goals:goal_delete", on("draft", "goal"), "get", None, DRAFT_GET),
+    ("goals:goal_delete", on("adopted", "goal"), "post", {}, ADOPTED_EDIT),
+    ("goals:goal_move", on("draft", "goal"), "post", {"direction": "down"}, DRAFT_POST_EITHER),
+    ("goals:subgoal_add", on("draft", "goal"), "get", None, DRAFT_GET),
+    ("goals:subgoals_reorder", on("draft", "goal"), "post", {"ids": []}, DRAFT_POST_EITHER),
+    ("goals:measures", on("draft", "goal"), "get", None, DRAFT_GET),
+    ("goals:measure_add", on("draft", "goal"), "get", None, DRAFT_GET),
+    ("goals:measure_add", on("adopted", "goal"), "post", {}, ADOPTED_EDIT),
+    ("goals:measures_reorder", on("draft", "goal"), "post", {"ids": []}, DRAFT_POST_EITHER),
+    ("goals:measure", on("draft", "measure"), "get", None, DRAFT_GET),
+    ("goals:measure_edit", on("draft", "measure"), "get", None, DRAFT_GET),
+    ("goals:measure_edit", on("adopted", "measure"), "post", {}, ADOPTED_EDIT),
+    ("goals:measure_delete", on("draft", "measure"), "get", None, DRAFT_GET),
+    ("goals:measure_delete", on("adopted", "measure"), "post", {}, ADOPTED_EDIT),
+    ("goals:measure_move", on("draft", "measure"), "post", {"direction": "up"}, DRAFT_POST_EITHER),
+    ("calendar_app:event", lambda: {"pk": event_pk("rodt", "1. mai 2027")}, "get", None, ALL_200),
     (
         "calendar_app:event",
-        lambda: {"pk": event_pk("rodt-asker", "Årsmøte i Rødt Asker")},  # members
+        lambda: {"pk": event_pk("rodt-asker", "Årsmøte i Rødt Asker")},
+        "get",
+        None,
         (302, 200, 200, 200, 200, 404),
     ),
     (
         "calendar_app:event",
-        lambda: {"pk": event_pk("rodt-akershus", "Fylkesstyremøte")},  # board only
+        lambda: {"pk": event_pk("rodt-akershus", "Fylkesstyremøte")},
+        "get",
+        None,
         (302, 404, 404, 200, 200, 404),
     ),
-    ("account_login", dict, (200, 302, 302, 302, 302, 302)),
-    ("account_reset_password", dict, ALL_200),
-    ("admin:index", dict, (302, 302, 302, 302, 302, 302)),
+    ("account_login", dict, "get", None, (200, 302, 302, 302, 302, 302)),
+    ("account_reset_password", dict, "get", None, ALL_200),
+    ("admin:index", dict, "get", None, (302, 302, 302, 302, 302, 302)),
 ]
 
 
@@ -89,22 +234,27 @@ def _our_url_names() -> set[str]:
 
 
 def test_every_url_pattern_of_our_apps_is_in_the_matrix():
-    covered = {name for name, _, _ in MATRIX}
+    covered = {row[0] for row in MATRIX}
     assert _our_url_names() - covered == set()
 
 
 @pytest.mark.parametrize(
-    ("name", "kwargs", "expected"),
+    ("name", "kwargs", "method", "data", "expected"),
     MATRIX,
-    ids=[f"{name}-{i}" for i, (name, _, _) in enumerate(MATRIX)],
+    ids=[f"{row[0]}-{row[2]}-{i}" for i, row in enumerate(MATRIX)],
 )
-def test_status_per_persona(client_for, name, kwargs, expected):
-    url = reverse(name, kwargs=kwargs())
-    got = {}
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+def test_status_per_persona(client_for, name, kwargs, method, data, expected, htmx):
+    if isinstance(expected, dict):
+        expected = expected["htmx" if htmx else "page"]
+    got, urls = {}, {}
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
     for persona in PERSONAS:
+        url = reverse(name, kwargs=kwargs())
         client = client_for(None if persona == "anonymous" else persona)
-        got[persona] = client.get(url).status_code
-    assert got == dict(zip(PERSONAS, expected, strict=True)), url
+        response = getattr(client, method)(url, data or {}, **headers)
+        got[persona], urls[persona] = response.status_code, url
+    assert got == dict(zip(PERSONAS, expected, strict=True)), urls
 
 
 def test_anonymous_is_sent_to_login_and_back(client_for):

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "goals"
+
+urlpatterns = [
+    path("sections/<int:pk>/add/", views.goal_add, name="goal_add"),
+    path("sections/<int:pk>/reorder/", views.goals_reorder_view, name="goals_reorder"),
+    path("<int:pk>/", views.goal_item, name="goal"),
+    path("<int:pk>/edit/", views.goal_edit, name="goal_edit"),
+    path("<int:pk>/delete/", views.goal_delete_view, name="goal_delete"),
+    path("<int:pk>/move/", views.goal_move_view, name="goal_move"),
+    path("<int:pk>/subgoals/add/", views.subgoal_add, name="subgoal_add"),
+    path("<int:pk>/subgoals/reorder/", views.subgoals_reorder_view, name="subgoals_reorder"),
+    path("<int:pk>/measures/", views.measures_list, name="measures"),
+    path("<int:pk>/measures/add/", views.measure_add, name="measure_add"),
+    path("<int:pk>/measures/reorder/", views.measures_reorder_view, name="measures_reorder"),
+    path("measures/<int:pk>/", views.measure_item, name="measure"),
+    path("measures/<int:pk>/edit/", views.measure_edit, name="measure_edit"),
+    path("measures/<int:pk>/delete/", views.measure_delete_view, name="measure_delete"),
+    path("measures/<int:pk>/move/", views.measure_move_view, name="measure_move"),
+]
