@@ -165,6 +165,7 @@ def plan_compare(request: HttpRequest, pk: int) -> HttpResponse:
     older = None
     if other_pk and str(other_pk).isdigit():
         older = get_visible_or_404(request, versions, pk=int(other_pk))
+    changes = compare_plans(older, plan) if older else None
     return render(
         request,
         "plans/compare.html",
@@ -172,7 +173,8 @@ def plan_compare(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": plan,
             "older": older,
             "versions": versions.exclude(pk=plan.pk).order_by("-created_at"),
-            "changes": compare_plans(older, plan) if older else None,
+            "changes": changes,
+            "any_changes": any(change.has_changes for change in changes or []),
             "ancestors": _crumbs(plan),
         },
     )
