@@ -54,7 +54,11 @@ class NewGoalForm(forms.Form):
 
 
 class MeasureForm(RevisionForm):
-    text = forms.CharField(label=_("Measure"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("Measure"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write what is to be done.")},
+    )
     responsible = forms.ModelMultipleChoiceField(
         label=_("Responsible"),
         queryset=Body.objects.none(),

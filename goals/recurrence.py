@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
+from dateutil.rrule import rrulestr
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -99,3 +102,15 @@ def describe_recurrence(value: str) -> str:
             return _("every week")
         return ngettext("every %(n)d week", "every %(n)d weeks", interval) % {"n": interval}
     return value
+
+
+def occurrences(value: str, first_year: int, last_year: int) -> list[date]:
+    """The dates a recurring measure falls on within a plan period (first to last year)."""
+    if not value:
+        return []
+    start = datetime(first_year, 1, 1)
+    end = datetime(last_year, 12, 31, 23, 59)
+    rule = rrulestr(f"RRULE:{value}", dtstart=start)
+    return [moment.date() for moment in rule.between(start, end, inc=True)] or [
+        date(first_year, 1, 1)
+    ]

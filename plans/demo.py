@@ -34,6 +34,18 @@ from .services import plan_adopt, plan_create, section_create
 
 DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
 DEMO_PASSWORD = "demo-passord"
+# The fixtures name tags by key; people see them in the plan's language.
+TAG_NAMES = {
+    "training": "skolering",
+    "recruitment": "rekruttering",
+    "campaign": "kampanje",
+    "cooperation": "samarbeid",
+    "communication": "kommunikasjon",
+    "election": "valg",
+    "organisation": "organisasjon",
+    "women": "kvinnepolitikk",
+    "policy": "politikk",
+}
 DEMO_LOGINS = [
     ("admin@example.org", "org admin of rodt"),
     ("styre@example.org", "board member of rodt-akershus"),

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -167,6 +168,34 @@ class Section(models.Model):
         return f"{self.plan.get_absolute_url()}#section-{self.pk}"
 
 
+ACTION_LABELS = {
+    "plan.create": _("created the plan"),
+    "plan.update": _("changed the plan's settings"),
+    "plan.propose": _("proposed the plan"),
+    "plan.withdraw": _("took the plan back to draft"),
+    "plan.adopt": _("recorded the adoption"),
+    "plan.archive": _("archived the plan"),
+    "plan.new_version": _("made a new version"),
+    "plan.duplicate": _("duplicated a plan"),
+    "plan.delete": _("deleted a plan"),
+    "section.create": _("added a section"),
+    "section.update": _("edited a section"),
+    "section.delete": _("deleted a section"),
+    "section.move": _("moved a section"),
+    "goal.create": _("added a goal"),
+    "goal.update": _("edited a goal"),
+    "goal.delete": _("deleted a goal"),
+    "goal.move": _("moved a goal"),
+    "goal.reorder": _("reordered goals"),
+    "measure.create": _("added a measure"),
+    "measure.update": _("edited a measure"),
+    "measure.delete": _("deleted a measure"),
+    "measure.move": _("moved a measure"),
+    "measure.reorder": _("reordered measures"),
+    "target.create": _("added a target"),
+}
+
+
 class Activity(models.Model):
     """One entry of the activity log: who changed what, when, from what to what."""
 
@@ -210,3 +239,19 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor}: {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
+
+    def change_rows(self) -> list[tuple[str, object, object]]:
+        """(field label, old, new) for each change, labelled as the model names the field."""
+        model = self.target_type.model_class() if self.target_type_id else None
+        rows = []
+        for name, (old, new) in self.changes.items():
+            label = name
+            if model is not None:
+                with contextlib.suppress(FieldDoesNotExist):
+                    label = str(model._meta.get_field(name).verbose_name)
+            rows.append((label, old, new))
+        return rows

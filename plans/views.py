@@ -19,12 +19,20 @@ from organisations.permissions import (
 )
 from organisations.selectors import ancestors_of
 
+from .editing import EditConflict
 from .forms import NewSectionForm, PlanCreateForm, PlanSettingsForm, SectionForm
 from .inline import inline_edit
 from .markup import render_markdown
 from .models import Plan, PlanStatus, Section
 from .selectors import plan_document
-from .services import plan_create, plan_update, section_create, section_delete, section_move
+from .services import (
+    plan_create,
+    plan_update,
+    section_create,
+    section_delete,
+    section_move,
+    section_update,
+)
 
 
 def visible_plan(request: HttpRequest, pk: int) -> Plan:
@@ -135,8 +143,6 @@ def plan_settings(request: HttpRequest, pk: int) -> HttpResponse:
     form = PlanSettingsForm.for_plan(plan, request.POST or None)
     conflict = False
     if request.method == "POST" and form.is_valid():
-        from .editing import EditConflict
-
         try:
             plan_update(
                 plan=plan,
@@ -216,8 +222,6 @@ def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def section_update_from(form: SectionForm, section: Section, user) -> Section:
-    from .services import section_update
-
     return section_update(
         section=section,
         expected_revision=form.cleaned_data["revision"],

@@ -150,7 +150,7 @@ def plan_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
     plan = visible_plan(request, pk)
     require(can_read_drafts(request.user, plan.organisation))
-    entries = plan.activities.select_related("actor").order_by("-created_at", "-pk")
+    entries = plan.activities.select_related("actor", "target_type").order_by("-created_at", "-pk")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(
         request, "plans/history.html", {"plan": plan, "page": page, "ancestors": _crumbs(plan)}

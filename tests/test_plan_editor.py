@@ -24,8 +24,13 @@ def akershus(db):
 @pytest.fixture
 def draft(akershus):
     plan = plan_create(
-        organisation=akershus, title="Handlingsplan 2027", kind="handlingsplan",
-        first_year=2027, last_year=2027, language="nb", visibility="members",
+        organisation=akershus,
+        title="Handlingsplan 2027",
+        kind="handlingsplan",
+        first_year=2027,
+        last_year=2027,
+        language="nb",
+        visibility="members",
     )
     section = section_create(plan=plan, title="Egne mål", order=1)
     goal = goal_create(plan=plan, section=section, code="A", title="Flere aktive lag")
@@ -43,9 +48,15 @@ def test_board_member_creates_a_plan_implementing_two_national_goals(client_for,
     response = client_for("board").post(
         reverse("plans:create", args=["rodt-akershus"]),
         {
-            "title": "Handlingsplan 2028", "kind": "handlingsplan", "first_year": 2028,
-            "last_year": 2028, "language": "nb", "visibility": "members", "preamble": "",
-            "implements": national.pk, "derived_goals": [g.pk for g in chosen],
+            "title": "Handlingsplan 2028",
+            "kind": "handlingsplan",
+            "first_year": 2028,
+            "last_year": 2028,
+            "language": "nb",
+            "visibility": "members",
+            "preamble": "",
+            "implements": national.pk,
+            "derived_goals": [g.pk for g in chosen],
         },
     )
     plan = Plan.objects.get(organisation=akershus, title="Handlingsplan 2028")
@@ -58,15 +69,21 @@ def test_board_member_creates_a_plan_implementing_two_national_goals(client_for,
 
 def test_adding_a_measure_is_one_request_answered_with_a_fragment(client_for, draft):
     goal = goal_of(draft)
-    bodies = Body.objects.filter(organisation=draft.organisation, name__in=[
-        "Fylkesstyret", "Fylkesleder"])
+    bodies = Body.objects.filter(
+        organisation=draft.organisation, name__in=["Fylkesstyret", "Fylkesleder"]
+    )
     prefix = f"goal-{goal.pk}-add-measure"
     response = client_for("board").post(
         reverse("goals:measure_add", args=[goal.pk]),
-        {f"{prefix}-revision": 1, f"{prefix}-text": "Skoleringshelg for nye styremedlemmer",
-         f"{prefix}-responsible": [b.pk for b in bodies], f"{prefix}-due": "høsten 2027",
-         f"{prefix}-recurrence": "times_a_year", f"{prefix}-times_a_year": 10,
-         f"{prefix}-tags": "skolering, rekruttering"},
+        {
+            f"{prefix}-revision": 1,
+            f"{prefix}-text": "Skoleringshelg for nye styremedlemmer",
+            f"{prefix}-responsible": [b.pk for b in bodies],
+            f"{prefix}-due": "høsten 2027",
+            f"{prefix}-recurrence": "times_a_year",
+            f"{prefix}-times_a_year": 10,
+            f"{prefix}-tags": "skolering, rekruttering",
+        },
         **HTMX,
     )
     assert response.status_code == 200
@@ -75,12 +92,16 @@ def test_adding_a_measure_is_one_request_answered_with_a_fragment(client_for, dr
     assert "Skoleringshelg for nye styremedlemmer" in html and "høsten 2027" in html
     measure = goal.measures.get(text__startswith="Skoleringshelg")
     assert (measure.due_start.isoformat(), measure.due_end.isoformat()) == (
-        "2027-08-01", "2027-12-31")
+        "2027-08-01",
+        "2027-12-31",
+    )
     assert measure.due_precision == "season"
     assert measure.recurrence == "FREQ=MONTHLY;BYMONTH=1,2,3,4,5,6,8,9,10,11"
     assert measure.recurrence_text == "10 ganger i året"
-    assert set(measure.responsible.values_list("name", flat=True)) == {"Fylkesstyret",
-                                                                      "Fylkesleder"}
+    assert set(measure.responsible.values_list("name", flat=True)) == {
+        "Fylkesstyret",
+        "Fylkesleder",
+    }
 
 
 def test_editing_a_measure_records_old_and_new_values(client_for, draft):
@@ -88,8 +109,12 @@ def test_editing_a_measure_records_old_and_new_values(client_for, draft):
     prefix = f"measure-{measure.pk}"
     response = client_for("board").post(
         reverse("goals:measure_edit", args=[measure.pk]),
-        {f"{prefix}-revision": measure.revision, f"{prefix}-text": "Lagsledermøte hver måned",
-         f"{prefix}-due": "juni 2027", f"{prefix}-recurrence": "monthly"},
+        {
+            f"{prefix}-revision": measure.revision,
+            f"{prefix}-text": "Lagsledermøte hver måned",
+            f"{prefix}-due": "juni 2027",
+            f"{prefix}-recurrence": "monthly",
+        },
         **HTMX,
     )
     assert response.status_code == 200
@@ -137,11 +162,16 @@ def test_goal_conflict_keeps_both_texts(client_for, draft):
     goal = goal_of(draft)
     url = reverse("goals:goal_edit", args=[goal.pk])
     prefix = f"goal-{goal.pk}"
-    data = {f"{prefix}-revision": goal.revision, f"{prefix}-code": "A",
-            f"{prefix}-lead_in": "", f"{prefix}-description": ""}
+    data = {
+        f"{prefix}-revision": goal.revision,
+        f"{prefix}-code": "A",
+        f"{prefix}-lead_in": "",
+        f"{prefix}-description": "",
+    }
     client_for("board").post(url, {**data, f"{prefix}-title": "Tittel fra styret"}, **HTMX)
-    response = client_for("admin").post(url, {**data, f"{prefix}-title": "Tittel fra admin"},
-                                        **HTMX)
+    response = client_for("admin").post(
+        url, {**data, f"{prefix}-title": "Tittel fra admin"}, **HTMX
+    )
     html = response.content.decode()
     assert "Tittel fra styret" in html and "Tittel fra admin" in html
     goal.refresh_from_db()
@@ -162,8 +192,7 @@ BAD_MEASURE_INPUT = [
 
 
 @pytest.mark.parametrize(("fields", "message"), BAD_MEASURE_INPUT)
-def test_bad_measure_input_re_renders_the_form_with_a_message(client_for, draft, fields,
-                                                               message):
+def test_bad_measure_input_re_renders_the_form_with_a_message(client_for, draft, fields, message):
     measure = Measure.objects.get(goal__plan=draft)
     url = reverse("goals:measure_edit", args=[measure.pk])
     for headers in (HTMX, {}):
@@ -179,7 +208,8 @@ def test_a_body_of_another_organisation_cannot_be_made_responsible(client_for, d
     foreign = Body.objects.get(organisation__slug="arbeiderpartiet", name="Sentralstyret")
     response = client_for("board").post(
         reverse("goals:measure_edit", args=[measure.pk]),
-        _measure_post(measure, responsible=foreign.pk), **HTMX,
+        _measure_post(measure, responsible=foreign.pk),
+        **HTMX,
     )
     assert response.status_code == 200
     assert "gyldig" in response.content.decode()
@@ -187,7 +217,7 @@ def test_a_body_of_another_organisation_cannot_be_made_responsible(client_for, d
 
 
 BAD_PLAN_INPUT = [
-    ({"title": ""}, "Dette feltet er påkrevd"),
+    ({"title": ""}, "Feltet er påkrevet"),
     ({"first_year": 2030, "last_year": 2029}, "kan ikke være før"),
     ({"first_year": 1900}, "2000"),
     ({"last_year": "neste år"}, "heltall"),
@@ -198,8 +228,15 @@ BAD_PLAN_INPUT = [
 
 @pytest.mark.parametrize(("fields", "message"), BAD_PLAN_INPUT)
 def test_bad_plan_input_re_renders_with_a_message(client_for, akershus, fields, message):
-    data = {"title": "Ny plan", "kind": "handlingsplan", "first_year": 2027,
-            "last_year": 2027, "language": "nb", "visibility": "members", **fields}
+    data = {
+        "title": "Ny plan",
+        "kind": "handlingsplan",
+        "first_year": 2027,
+        "last_year": 2027,
+        "language": "nb",
+        "visibility": "members",
+        **fields,
+    }
     if "derived_goals" in fields:
         national = Plan.objects.get(organisation__slug="rodt", title="Handlingsplan 2023–2025")
         data["derived_goals"] = [national.goals.first().pk]
@@ -213,20 +250,28 @@ def test_bad_plan_input_re_renders_with_a_message(client_for, akershus, fields, 
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
-        ("plans:section_edit", {"revision": 1, "title": ""}, "påkrevd"),
-        ("goals:goal_edit", {"revision": 1, "title": "", "code": "A"}, "påkrevd"),
-        ("goals:goal_add", {"title": ""}, "påkrevd"),
-        ("goals:subgoal_add", {"title": ""}, "påkrevd"),
+        ("plans:section_edit", {"revision": 1, "title": ""}, "påkrevet"),
+        ("goals:goal_edit", {"revision": 1, "title": "", "code": "A"}, "påkrevet"),
+        ("goals:goal_add", {"title": ""}, "påkrevet"),
+        ("goals:subgoal_add", {"title": ""}, "påkrevet"),
     ],
 )
-def test_bad_goal_and_section_input_re_renders_with_a_message(client_for, draft, name, data,
-                                                              message):
+def test_bad_goal_and_section_input_re_renders_with_a_message(
+    client_for, draft, name, data, message
+):
     goal = goal_of(draft)
-    target = {"plans:section_edit": goal.section, "goals:goal_edit": goal,
-              "goals:goal_add": goal.section, "goals:subgoal_add": goal}[name]
-    prefix = {"plans:section_edit": f"section-{target.pk}", "goals:goal_edit": f"goal-{target.pk}",
-              "goals:goal_add": f"section-{target.pk}-add-goal",
-              "goals:subgoal_add": f"goal-{target.pk}-add-subgoal"}[name]
+    target = {
+        "plans:section_edit": goal.section,
+        "goals:goal_edit": goal,
+        "goals:goal_add": goal.section,
+        "goals:subgoal_add": goal,
+    }[name]
+    prefix = {
+        "plans:section_edit": f"section-{target.pk}",
+        "goals:goal_edit": f"goal-{target.pk}",
+        "goals:goal_add": f"section-{target.pk}-add-goal",
+        "goals:subgoal_add": f"goal-{target.pk}-add-subgoal",
+    }[name]
     response = client_for("board").post(
         reverse(name, args=[target.pk]), {f"{prefix}-{k}": v for k, v in data.items()}, **HTMX
     )
@@ -254,7 +299,10 @@ def test_adopt_form_refuses_a_future_date_and_a_foreign_body(client_for, draft):
 def test_due_preview_shows_how_the_text_was_understood(client_for, draft):
     url = reverse("plans:due_preview", args=[draft.pk])
     board = client_for("board")
-    assert "1. august 2027 – 31. desember 2027" in board.get(url, {"due": "høsten 2027"}).content.decode()
+    assert (
+        "1. august 2027 – 31. desember 2027"
+        in board.get(url, {"due": "høsten 2027"}).content.decode()
+    )
     assert "Godtatte former" in board.get(url, {"due": "en gang"}).content.decode()
 
 
@@ -272,29 +320,50 @@ def test_keyboard_move_and_drag_reorder_change_the_order(client_for, draft):
     third = measure_create(goal=goal, text="Tredje tiltak")
     first = goal.measures.get(text="Lagsledermøte hvert kvartal")
     board = client_for("board")
-    response = board.post(reverse("goals:measure_move", args=[third.pk]), {"direction": "up"},
-                          **HTMX)
+    response = board.post(
+        reverse("goals:measure_move", args=[third.pk]), {"direction": "up"}, **HTMX
+    )
     assert response.status_code == 200
     assert list(goal.measures.order_by("order").values_list("pk", flat=True)) == [
-        first.pk, third.pk, second.pk]
-    board.post(reverse("goals:measures_reorder", args=[goal.pk]),
-               {"ids": [second.pk, first.pk, third.pk]}, **HTMX)
+        first.pk,
+        third.pk,
+        second.pk,
+    ]
+    board.post(
+        reverse("goals:measures_reorder", args=[goal.pk]),
+        {"ids": [second.pk, first.pk, third.pk]},
+        **HTMX,
+    )
     assert list(goal.measures.order_by("order").values_list("pk", flat=True)) == [
-        second.pk, first.pk, third.pk]
+        second.pk,
+        first.pk,
+        third.pk,
+    ]
 
 
 def _big_plan(organisation: Organisation, goals: int, measures: int) -> Plan:
-    plan = plan_create(organisation=organisation, title=f"Plan {goals}x{measures}",
-                       kind="handlingsplan", first_year=2027, last_year=2027, language="nb",
-                       visibility="members")
+    plan = plan_create(
+        organisation=organisation,
+        title=f"Plan {goals}x{measures}",
+        kind="handlingsplan",
+        first_year=2027,
+        last_year=2027,
+        language="nb",
+        visibility="members",
+    )
     bodies = list(organisation.bodies.all()[:2])
     section = section_create(plan=plan, title="Del", order=1)
     for g in range(goals):
         goal = goal_create(plan=plan, section=section, code=str(g), title=f"Mål {g}")
         sub = goal_create(plan=plan, section=section, parent=goal, title=f"Delmål {g}")
         for m in range(measures):
-            measure_create(goal=goal if m % 3 else sub, text=f"Tiltak {g}.{m}",
-                           responsible=bodies, due="2027", tags=["skolering"])
+            measure_create(
+                goal=goal if m % 3 else sub,
+                text=f"Tiltak {g}.{m}",
+                responsible=bodies,
+                due="2027",
+                tags=["skolering"],
+            )
     return plan
 
 
