@@ -66,7 +66,7 @@ def _jsonable(value: Any) -> Any:
 
 def move_in_order(instance: models.Model, siblings: models.QuerySet, direction: str) -> bool:
     """Swap an item with its neighbour above ("up") or below ("down"); False at the edge."""
-    items = list(siblings.select_for_update().order_by("order", "pk"))
+    items = list(siblings.select_for_update(of=("self",)).order_by("order", "pk"))
     index = next(i for i, item in enumerate(items) if item.pk == instance.pk)
     other = index - 1 if direction == "up" else index + 1
     if not 0 <= other < len(items):
@@ -78,7 +78,9 @@ def move_in_order(instance: models.Model, siblings: models.QuerySet, direction: 
 
 def reorder(siblings: models.QuerySet, ids: list[int]) -> None:
     """Put the siblings in the order of ids; ids must be exactly the siblings."""
-    items = {item.pk: item for item in siblings.select_for_update()}
+    items = {
+        item.pk: item for item in siblings.select_for_update(of=("self",)).order_by("order", "pk")
+    }
     if sorted(items) != sorted(ids):
         raise ValidationError(_("The list changed while you were moving things; reload."))
     _renumber([items[pk] for pk in ids])
