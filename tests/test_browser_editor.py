@@ -73,6 +73,12 @@ def test_board_writes_a_plan_and_the_admin_adopts_it(browser_page):
         [MEASURES[0][0], MEASURES[2][0], MEASURES[1][0]]
     )
     expect(page.locator(":focus")).to_have_attribute("aria-label", re.compile("Flytt opp"))
+    # And by drag and drop: the last one to the top.
+    handles = goal.locator(".measures .drag-handle")
+    handles.nth(2).drag_to(handles.nth(0))
+    expect(goal.locator(".edit-item .measure-text")).to_have_text(
+        [MEASURES[1][0], MEASURES[0][0], MEASURES[2][0]]
+    )
 
     # The plan page reads like the document.
     page.goto(plan.get_absolute_url())
@@ -96,7 +102,8 @@ def test_board_writes_a_plan_and_the_admin_adopts_it(browser_page):
     expect(page.get_by_role("link", name="Rediger planen")).to_have_count(0)
 
     # A direct POST to an edit URL is refused, even with a valid CSRF token.
-    measure = plan.goals.get(code="E").measures.first()
+    measure = plan.goals.get(code="E").measures.order_by("order").first()
+    assert measure.text == MEASURES[1][0]  # the drag and drop was saved
     token = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
     response = page.request.post(
         f"/goals/measures/{measure.pk}/edit/",
@@ -108,4 +115,4 @@ def test_board_writes_a_plan_and_the_admin_adopts_it(browser_page):
     )
     assert response.status == 403
     measure.refresh_from_db()
-    assert measure.text == MEASURES[0][0]
+    assert measure.text == MEASURES[1][0]
