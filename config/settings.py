@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "django_htmx",
     "tree_queries",
+    "django_filters",
     "organisations",
     "plans",
     "goals",

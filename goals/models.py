@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from organisations.models import Body, Organisation
 from plans.models import Plan, Section
 
-from .recurrence import describe_recurrence
+from .recurrence import describe_recurrence, occurrences
 
 
 class GoalQuerySet(models.QuerySet["Goal"]):
@@ -173,6 +173,11 @@ class Measure(models.Model):
     def recurrence_text(self) -> str:
         return describe_recurrence(self.recurrence)
 
+    def occurrences(self) -> list:
+        """The dates this recurring measure falls on within its plan's period."""
+        plan = self.goal.plan
+        return occurrences(self.recurrence, plan.first_year, plan.last_year)
+
     @property
     def is_overdue(self) -> bool:
         return (
@@ -219,6 +224,52 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation}: {self.measure}"
+
+
+class OccurrenceTick(models.Model):
+    """One occurrence of a recurring measure, done (by the organisation or one branch)."""
+
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="ticks"
+    )
+    assignment = models.ForeignKey(
+        Assignment,
+        verbose_name=_("assignment"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="ticks",
+    )
+    occurrence = models.DateField(_("occurrence"))
+    done_at = models.DateTimeField(_("done at"), default=timezone.now)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("done occurrence")
+        verbose_name_plural = _("done occurrences")
+        ordering = ["measure", "occurrence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "occurrence"],
+                condition=models.Q(assignment=None),
+                name="tick_unique_measure_occurrence",
+            ),
+            models.UniqueConstraint(
+                fields=["assignment", "occurrence"],
+                condition=models.Q(assignment__isnull=False),
+                name="tick_unique_assignment_occurrence",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} – {self.occurrence}"
 
 
 class ProgressNote(models.Model):

@@ -19,6 +19,7 @@ from plans.models import Plan, Section
 
 from .due import parse_due
 from .models import Goal, Measure, Tag, Target
+from .progress import assignments_sync
 
 GOAL_FIELDS = ("code", "title", "description", "lead_in")
 
@@ -199,6 +200,7 @@ def measure_create(
     )
     measure.responsible.set(responsible)
     measure.tags.set(tags_get_or_create(tags))
+    assignments_sync(measure=measure)
     activity_record(
         organisation=goal.plan.organisation,
         plan=goal.plan,
@@ -236,6 +238,7 @@ def measure_update(
     tag_objects = tags_get_or_create(tags)
     measure.responsible.set(responsible)
     measure.tags.set(tag_objects)
+    assignments_sync(measure=measure)
     after_bodies = sorted(b.name for b in responsible)
     after_tags = sorted(t.name for t in tag_objects)
     if before_bodies != after_bodies:
@@ -373,6 +376,7 @@ def _copy_measures_and_targets(source: Goal, copy: Goal) -> None:
         )
         new.responsible.set(measure.responsible.all())
         new.tags.set(measure.tags.all())
+        assignments_sync(measure=new)
     for target in source.targets.all():
         Target.objects.create(
             goal=copy,

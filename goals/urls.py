@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_progress
 
 app_name = "goals"
 
@@ -20,4 +20,10 @@ urlpatterns = [
     path("measures/<int:pk>/edit/", views.measure_edit, name="measure_edit"),
     path("measures/<int:pk>/delete/", views.measure_delete_view, name="measure_delete"),
     path("measures/<int:pk>/move/", views.measure_move_view, name="measure_move"),
+]
+
+urlpatterns += [
+    path("measures/<int:pk>/tick/", views_progress.measure_tick_view, name="tick"),
+    path("mine/", views_progress.my_measures, name="mine"),
+    path("plans/<int:pk>/delegation/", views_progress.delegation_matrix, name="delegation"),
 ]

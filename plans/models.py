@@ -193,6 +193,8 @@ ACTION_LABELS = {
     "measure.move": _("moved a measure"),
     "measure.reorder": _("reordered measures"),
     "target.create": _("added a target"),
+    "measure.tick": _("recorded progress"),
+    "measurement.create": _("recorded a measurement"),
 }
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from goals.models import Goal, Measure
+from goals.models import Assignment, Goal, Measure
 
 from .models import Plan, Section
 
@@ -40,14 +40,26 @@ def plan_document(plan: Plan, *, section: Section | None = None) -> list[Section
         .prefetch_related(
             Prefetch(
                 "measures",
-                queryset=Measure.objects.order_by("order", "pk").prefetch_related(
-                    "responsible", "tags"
+                queryset=Measure.objects.order_by("order", "pk")
+                .select_related("completed_by")
+                .prefetch_related(
+                    "responsible",
+                    "tags",
+                    "ticks",
+                    Prefetch(
+                        "assignments",
+                        queryset=Assignment.objects.select_related("organisation").order_by(
+                            "organisation__name"
+                        ),
+                    ),
                 ),
             ),
             "targets",
         )
         .order_by("order", "pk")
     )
+    for goal in goals:
+        goal.plan = plan  # measures reach their plan through the goal without a query
     nodes = {goal.pk: GoalNode(goal) for goal in goals}
     by_section: dict[int | None, list[GoalNode]] = defaultdict(list)
     for goal in goals:

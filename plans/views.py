@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from goals.due import DueParseError, parse_due
+from goals.ticking import annotate_document
 from organisations.models import Organisation
 from organisations.permissions import (
     can_edit_plan,
@@ -65,13 +66,16 @@ def editable_section(request: HttpRequest, pk: int) -> Section:
 
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = visible_plan(request, pk)
+    document = plan_document(plan)
+    if plan.status == PlanStatus.ADOPTED:
+        annotate_document(request.user, document, plan)
     return render(
         request,
         "plans/detail.html",
         {
             "plan": plan,
             "ancestors": [*ancestors_of(plan.organisation), plan.organisation],
-            "document": plan_document(plan),
+            "document": document,
             "cycle": plan.cycle_entries.order_by("month", "day", "pk"),
             "can_edit": can_edit_plan(request.user, plan),
             "can_write": can_write_plans(request.user, plan.organisation_id),

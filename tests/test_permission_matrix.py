@@ -31,6 +31,35 @@ def event_pk(org: str, title: str) -> int:
     return Event.objects.get(organisation__slug=org, title=title).pk
 
 
+def asker_measure() -> Measure:
+    """A measure of Rødt Asker's adopted plan that its board is responsible for."""
+    return (
+        Measure.objects.filter(
+            goal__plan__organisation__slug="rodt-asker",
+            goal__plan__status="adopted",
+            recurrence="",
+            delegated=False,
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def asker_assignment():
+    from goals.models import Assignment
+
+    return (
+        Assignment.objects.filter(
+            organisation__slug="rodt-asker",
+            measure__goal__plan__organisation__slug="rodt-akershus",
+            measure__goal__plan__status="adopted",
+            measure__recurrence="",
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
 def fresh_plan(status: str = "draft") -> Plan:
     """A small members-only plan of Rødt Akershus in the given status."""
     organisation = Organisation.objects.get(slug="rodt-akershus")
@@ -195,6 +224,28 @@ MATRIX = [
     ("goals:measure_delete", on("draft", "measure"), "get", None, DRAFT_GET),
     ("goals:measure_delete", on("adopted", "measure"), "post", {}, ADOPTED_EDIT),
     ("goals:measure_move", on("draft", "measure"), "post", {"direction": "up"}, DRAFT_POST_EITHER),
+    ("goals:mine", dict, "get", None, (302, 200, 200, 200, 200, 200)),
+    (
+        "goals:delegation",
+        lambda: {"pk": plan_pk("rodt-akershus", "Handlingsplan 2026")},
+        "get",
+        None,
+        (302, 403, 403, 200, 200, 404),
+    ),
+    (
+        "goals:tick",
+        lambda: {"pk": asker_measure().pk},
+        "post",
+        {"status": "done"},
+        {"page": (302, 403, 302, 403, 302, 404), "htmx": (302, 403, 200, 403, 200, 404)},
+    ),
+    (
+        "goals:tick",
+        lambda: {"pk": asker_assignment().measure_id},
+        "post",
+        lambda: {"status": "done", "assignment": asker_assignment().pk},
+        {"page": (302, 403, 302, 403, 302, 404), "htmx": (302, 403, 200, 403, 200, 404)},
+    ),
     ("calendar_app:event", lambda: {"pk": event_pk("rodt", "1. mai 2027")}, "get", None, ALL_200),
     (
         "calendar_app:event",
@@ -252,7 +303,8 @@ def test_status_per_persona(client_for, name, kwargs, method, data, expected, ht
     for persona in PERSONAS:
         url = reverse(name, kwargs=kwargs())
         client = client_for(None if persona == "anonymous" else persona)
-        response = getattr(client, method)(url, data or {}, **headers)
+        payload = data() if callable(data) else (data or {})
+        response = getattr(client, method)(url, payload, **headers)
         got[persona], urls[persona] = response.status_code, url
     assert got == dict(zip(PERSONAS, expected, strict=True)), urls
 

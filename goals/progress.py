@@ -1,0 +1,127 @@
+"""Following a plan up: ticking measures, occurrences and delegated assignments."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from organisations.models import Organisation
+from plans.activity import activity_record
+from plans.models import PlanStatus
+
+from .models import Assignment, Measure, MeasureStatus, OccurrenceTick, ProgressNote
+
+OPEN = (MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS)
+
+
+@transaction.atomic
+def measure_tick(
+    *,
+    measure: Measure,
+    by,
+    status: str = MeasureStatus.DONE,
+    note: str = "",
+    occurrence: date | None = None,
+    assignment: Assignment | None = None,
+) -> ProgressNote:
+    """Set a measure (or one occurrence, or one branch's assignment) to a status.
+
+    Every change leaves a ProgressNote. Concurrent ticks of the same thing are
+    serialised by a row lock: the second finds it done and only adds its note.
+    """
+    if status not in MeasureStatus.values:
+        raise ValidationError(_("Unknown status."))
+    note = note.strip()
+    if status == MeasureStatus.CANCELLED and not note:
+        raise ValidationError(_("Write why the measure is cancelled."))
+    measure = (
+        Measure.objects.select_for_update(of=("self",))
+        .select_related("goal__plan__organisation")
+        .get(pk=measure.pk)
+    )
+    if measure.goal.plan.status != PlanStatus.ADOPTED:
+        raise ValidationError(_("Progress is recorded on adopted plans only."))
+    if assignment is not None:
+        assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+        if assignment.measure_id != measure.pk:
+            raise ValidationError(_("That branch's task belongs to another measure."))
+    if occurrence is not None:
+        before, after = _tick_occurrence(measure, assignment, occurrence, status, by)
+    else:
+        holder = assignment or measure
+        before, after = holder.status, status
+        if before != after:
+            holder.status = status
+            holder.completed_at = timezone.now() if status == MeasureStatus.DONE else None
+            holder.completed_by = by if status == MeasureStatus.DONE else None
+            holder.save(update_fields=["status", "completed_at", "completed_by"])
+    progress = ProgressNote.objects.create(
+        measure=measure,
+        assignment=assignment,
+        occurrence=occurrence,
+        author=by,
+        text=note,
+        status_before=before,
+        status_after=after,
+    )
+    activity_record(
+        organisation=assignment.organisation if assignment else measure.goal.plan.organisation,
+        plan=measure.goal.plan,
+        actor=by,
+        action="measure.tick",
+        target=measure,
+        summary=str(measure),
+        changes={"status": [before, after]} if before != after else {},
+    )
+    return progress
+
+
+def _tick_occurrence(measure, assignment, occurrence, status, by) -> tuple[str, str]:
+    if not measure.recurrence or occurrence not in measure.occurrences():
+        raise ValidationError(_("That date is not an occurrence of this measure."))
+    if status not in (MeasureStatus.DONE, MeasureStatus.PLANNED):
+        raise ValidationError(_("An occurrence is either done or not."))
+    ticks = OccurrenceTick.objects.filter(
+        measure=measure, assignment=assignment, occurrence=occurrence
+    )
+    before = MeasureStatus.DONE if ticks.exists() else MeasureStatus.PLANNED
+    if status == MeasureStatus.DONE and before != MeasureStatus.DONE:
+        try:
+            with transaction.atomic():
+                OccurrenceTick.objects.create(
+                    measure=measure, assignment=assignment, occurrence=occurrence, done_by=by
+                )
+        except IntegrityError:
+            pass  # ticked at the same moment by someone else: done once is what we want
+    elif status == MeasureStatus.PLANNED:
+        ticks.delete()
+    return before, status
+
+
+def assignments_sync(*, measure: Measure) -> int:
+    """One assignment per organisation right below the plan's organisation."""
+    if not measure.delegated:
+        return 0
+    children = Organisation.objects.filter(parent_id=measure.goal.plan.organisation_id)
+    created = Assignment.objects.bulk_create(
+        [Assignment(measure=measure, organisation=child) for child in children],
+        ignore_conflicts=True,
+    )
+    return len(created)
+
+
+def assignments_for_new_organisation(*, organisation: Organisation) -> None:
+    """A new branch gets its share of the delegated measures of the plans above it."""
+    if organisation.parent_id is None:
+        return
+    measures = Measure.objects.filter(
+        delegated=True, goal__plan__organisation_id=organisation.parent_id
+    ).exclude(goal__plan__status=PlanStatus.ARCHIVED)
+    Assignment.objects.bulk_create(
+        [Assignment(measure=measure, organisation=organisation) for measure in measures],
+        ignore_conflicts=True,
+    )

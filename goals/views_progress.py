@@ -1,0 +1,183 @@
+"""Following up: ticking measures, occurrences and branches' assignments."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from organisations.permissions import (
+    access_for,
+    can_read_drafts,
+    can_tick_assignment,
+    can_tick_measure,
+    get_visible_or_404,
+    require,
+)
+from organisations.selectors import ancestors_of
+from plans.views import visible_plan
+
+from .models import Assignment, Measure, MeasureStatus, ProgressNote
+from .progress import measure_tick
+from .ticking import measure_state
+
+
+def _measure_for_progress(request: HttpRequest, pk: int) -> Measure:
+    return get_visible_or_404(
+        request,
+        Measure.objects.visible_to(request.user)
+        .select_related("goal__plan__organisation", "completed_by")
+        .prefetch_related(
+            "responsible",
+            "tags",
+            "ticks",
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related("organisation").order_by(
+                    "organisation__name"
+                ),
+            ),
+        ),
+        pk=pk,
+    )
+
+
+def progress_fragment(request: HttpRequest, measure: Measure, error: str = "") -> HttpResponse:
+    measure = _measure_for_progress(request, measure.pk)
+    state = measure_state(request.user, measure, plan_adopted=measure.goal.plan.status == "adopted")
+    return render(
+        request, "goals/_progress.html", {"measure": measure, "state": state, "error": error}
+    )
+
+
+def _back(request: HttpRequest, measure: Measure) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect(target)
+    return redirect(measure.get_absolute_url())
+
+
+@login_required
+@require_POST
+def measure_tick_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """One click: done, in progress, cancelled (with a reason) or back to planned."""
+    measure = _measure_for_progress(request, pk)
+    assignment = None
+    if request.POST.get("assignment"):
+        assignment = next(
+            (a for a in measure.assignments.all() if str(a.pk) == request.POST["assignment"]),
+            None,
+        )
+        require(assignment is not None and can_tick_assignment(request.user, assignment))
+    else:
+        require(
+            can_tick_measure(request.user, measure, [body.pk for body in measure.responsible.all()])
+        )
+    occurrence = None
+    error = ""
+    try:
+        if request.POST.get("occurrence"):
+            occurrence = date.fromisoformat(request.POST["occurrence"])
+        measure_tick(
+            measure=measure,
+            by=request.user,
+            status=request.POST.get("status", MeasureStatus.DONE),
+            note=request.POST.get("note", ""),
+            occurrence=occurrence,
+            assignment=assignment,
+        )
+    except ValueError:
+        error = _("That is not a date.")
+    except ValidationError as problem:
+        error = " ".join(problem.messages)
+    if request.htmx:
+        return progress_fragment(request, measure, error)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Progress recorded."))
+    return _back(request, measure)
+
+
+@login_required
+def my_measures(request: HttpRequest) -> HttpResponse:
+    """Measures the person may tick, and the branches' shares of delegated measures."""
+    access = access_for(request.user)
+    measures = (
+        Measure.objects.visible_to(request.user)
+        .filter(goal__plan__status="adopted")
+        .filter(Q(goal__plan__organisation__in=access.tick) | Q(responsible__in=access.bodies))
+        .distinct()
+        .select_related("goal__plan__organisation", "completed_by")
+        .prefetch_related(
+            "responsible",
+            "tags",
+            "ticks",
+            Prefetch("assignments", queryset=Assignment.objects.select_related("organisation")),
+        )
+        .order_by("due_end", "goal__plan", "goal__order", "order", "pk")
+    )
+    page = Paginator(measures, 25).get_page(request.GET.get("page"))
+    for measure in page.object_list:
+        measure.state = measure_state(request.user, measure, plan_adopted=True)
+    delegated = (
+        Measure.objects.filter(
+            goal__plan__status="adopted", delegated=True, assignments__organisation__in=access.tick
+        )
+        .distinct()
+        .select_related("goal__plan__organisation", "completed_by")
+        .prefetch_related(
+            "responsible",
+            "tags",
+            "ticks",
+            Prefetch("assignments", queryset=Assignment.objects.select_related("organisation")),
+        )
+        .order_by("due_end", "pk")[:50]
+    )
+    delegated = list(delegated)
+    for measure in delegated:
+        measure.state = measure_state(request.user, measure, plan_adopted=True)
+    return render(request, "goals/my_measures.html", {"page": page, "delegated": delegated})
+
+
+@login_required
+def delegation_matrix(request: HttpRequest, pk: int) -> HttpResponse:
+    """Branches × delegated measures of a plan: who has done what, when, with which note."""
+    plan = visible_plan(request, pk)
+    require(can_read_drafts(request.user, plan.organisation))
+    last_note = ProgressNote.objects.filter(assignment=OuterRef("pk")).order_by("-created_at")
+    assignments = (
+        Assignment.objects.filter(measure__goal__plan=plan)
+        .select_related("organisation")
+        .annotate(last_note=Subquery(last_note.values("text")[:1]))
+    )
+    measures = list(
+        Measure.objects.filter(goal__plan=plan, delegated=True)
+        .select_related("goal")
+        .order_by("goal__section__order", "goal__order", "order", "pk")
+    )
+    organisations = sorted({a.organisation for a in assignments}, key=lambda o: o.name)
+    cells = {(a.measure_id, a.organisation_id): a for a in assignments}
+    rows = [
+        (measure, [cells.get((measure.pk, org.pk)) for org in organisations])
+        for measure in measures
+    ]
+    return render(
+        request,
+        "goals/delegation_matrix.html",
+        {
+            "plan": plan,
+            "organisations": organisations,
+            "rows": rows,
+            "ancestors": [*ancestors_of(plan.organisation), plan.organisation],
+        },
+    )
