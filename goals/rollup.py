@@ -27,6 +27,9 @@ class Progress:
         self.units += other.units
         return self
 
+    def __add__(self, other: Progress) -> Progress:
+        return Progress(self.done + other.done, self.units + other.units)
+
     @property
     def percent(self) -> int | None:
         return round(100 * self.done / self.units) if self.units else None

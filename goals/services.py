@@ -12,13 +12,13 @@ from django.db.models import Max
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from organisations.models import Body
+from organisations.models import Body, Membership, Organisation
 from plans.activity import activity_record
 from plans.editing import ensure_editable, move_in_order, reorder, save_revision
 from plans.models import Plan, Section
 
 from .due import parse_due
-from .models import Goal, Measure, Tag, Target
+from .models import Goal, Measure, Measurement, Tag, Target
 from .progress import assignments_sync
 
 GOAL_FIELDS = ("code", "title", "description", "lead_in")
@@ -424,3 +424,30 @@ def goal_copy_derived(*, source: Goal, plan: Plan, section: Section, order: int,
         by=by,
     )
     return goal
+
+
+@transaction.atomic
+def measurement_record(*, target: Target, value, date, source: str = "", by) -> Measurement:
+    measurement = Measurement.objects.create(
+        target=target, value=value, date=date, source=source, recorded_by=by
+    )
+    activity_record(
+        organisation=target.goal.plan.organisation,
+        plan=target.goal.plan,
+        actor=by,
+        action="measurement.create",
+        target=target,
+        summary=f"{target.name}: {value}",
+    )
+    return measurement
+
+
+def members_in_register(*, target: Target) -> int:
+    """Distinct members of the plan's organisation and all organisations below it."""
+    if target.kind != "members":
+        raise ValidationError(_("Only a members target takes its value from the register."))
+    organisation = target.goal.plan.organisation
+    subtree = Organisation.objects.descendants(organisation, include_self=True)
+    return (
+        Membership.objects.filter(organisation__in=subtree).values("person_id").distinct().count()
+    )

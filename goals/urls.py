@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_progress
+from . import views, views_progress, views_targets
 
 app_name = "goals"
 
@@ -26,4 +26,21 @@ urlpatterns += [
     path("measures/<int:pk>/tick/", views_progress.measure_tick_view, name="tick"),
     path("mine/", views_progress.my_measures, name="mine"),
     path("plans/<int:pk>/delegation/", views_progress.delegation_matrix, name="delegation"),
+]
+
+urlpatterns += [
+    path("measures/", views_progress.measure_list, name="list"),
+    path("measures/export.<str:fmt>", views_progress.measure_export, name="export"),
+]
+
+urlpatterns += [
+    path("targets/<int:pk>/", views_targets.target_detail, name="target"),
+    path(
+        "targets/<int:pk>/measurements/add/", views_targets.measurement_add, name="measurement_add"
+    ),
+    path(
+        "targets/<int:pk>/from-register/",
+        views_targets.measurement_from_register,
+        name="from_register",
+    ),
 ]

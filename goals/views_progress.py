@@ -181,3 +181,49 @@ def delegation_matrix(request: HttpRequest, pk: int) -> HttpResponse:
             "ancestors": [*ancestors_of(plan.organisation), plan.organisation],
         },
     )
+
+
+def _filtered_measures(request: HttpRequest):
+    from .filters import MeasureFilter
+
+    base = (
+        Measure.objects.visible_to(request.user)
+        .select_related("goal__plan__organisation", "goal")
+        .prefetch_related("responsible", "tags")
+        .order_by("goal__plan__organisation__name", "goal__plan", "goal__order", "order", "pk")
+    )
+    measure_filter = MeasureFilter(request.GET, queryset=base, request=request)
+    # An invalid (e.g. forged) filter value shows the form's message and no rows.
+    measures = measure_filter.qs if measure_filter.is_valid() else base.none()
+    return measure_filter, measures
+
+
+def measure_list(request: HttpRequest) -> HttpResponse:
+    measure_filter, measures = _filtered_measures(request)
+    page = Paginator(measures, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "goals/measure_list.html",
+        {
+            "filter": measure_filter,
+            "page": page,
+            "query": query.urlencode(),
+        },
+    )
+
+
+def measure_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    from .export import as_csv, as_xlsx
+
+    _filter, measures = _filtered_measures(request)
+    if fmt == "xlsx":
+        response = HttpResponse(
+            as_xlsx(measures),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(as_csv(measures), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="tiltak.{fmt}"'
+    return response

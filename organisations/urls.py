@@ -7,4 +7,5 @@ app_name = "organisations"
 urlpatterns = [
     path("", views.organisation_list, name="list"),
     path("<slug:slug>/", views.organisation_detail, name="detail"),
+    path("<slug:slug>/dashboard/", views.organisation_dashboard, name="dashboard"),
 ]

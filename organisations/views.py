@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -7,8 +8,9 @@ from calendar_app.selectors import upcoming_events
 from goals.selectors import measures_responsible_for
 from plans.models import Plan
 
+from .dashboard import build_dashboard
 from .models import Organisation, OrganisationKind, Position
-from .permissions import can_read_members_content, can_write_plans
+from .permissions import can_read_members_content, can_write_plans, require_in
 from .selectors import children_of, organisation_with_ancestors, organisations_of
 
 
@@ -63,5 +65,21 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "today": timezone.localdate(),
             "is_party": organisation.kind == OrganisationKind.NATIONAL,
             "can_write_plans": can_write_plans(request.user, organisation.pk),
+        },
+    )
+
+
+@login_required
+def organisation_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation, ancestors = organisation_with_ancestors(slug)
+    require_in(request.user, organisation, can_read_members_content(request.user, organisation))
+    dashboard = build_dashboard(request.user, organisation, timezone.localdate())
+    return render(
+        request,
+        "organisations/dashboard.html",
+        {
+            "organisation": organisation,
+            "ancestors": [*ancestors, organisation],
+            "dashboard": dashboard,
         },
     )

@@ -45,6 +45,12 @@ def asker_measure() -> Measure:
     )
 
 
+def asker_target():
+    from goals.models import Target
+
+    return Target.objects.get(goal__plan__organisation__slug="rodt-asker", kind="members")
+
+
 def asker_assignment():
     from goals.models import Assignment
 
@@ -225,6 +231,37 @@ MATRIX = [
     ("goals:measure_delete", on("adopted", "measure"), "post", {}, ADOPTED_EDIT),
     ("goals:measure_move", on("draft", "measure"), "post", {"direction": "up"}, DRAFT_POST_EITHER),
     ("goals:mine", dict, "get", None, (302, 200, 200, 200, 200, 200)),
+    ("goals:list", dict, "get", None, ALL_200),
+    ("goals:export", lambda: {"fmt": "csv"}, "get", None, ALL_200),
+    ("goals:export", lambda: {"fmt": "xlsx"}, "get", None, ALL_200),
+    (
+        "organisations:dashboard",
+        lambda: {"slug": "rodt-akershus"},
+        "get",
+        None,
+        (302, 200, 200, 200, 200, 404),
+    ),
+    (
+        "goals:target",
+        lambda: {"pk": asker_target().pk},
+        "get",
+        None,
+        (302, 200, 200, 200, 200, 404),
+    ),
+    (
+        "goals:measurement_add",
+        lambda: {"pk": asker_target().pk},
+        "post",
+        {"value": "150", "date": "2026-06-01"},
+        (302, 403, 302, 403, 302, 404),
+    ),
+    (
+        "goals:from_register",
+        lambda: {"pk": asker_target().pk},
+        "post",
+        {},
+        (302, 403, 302, 403, 302, 404),
+    ),
     (
         "goals:delegation",
         lambda: {"pk": plan_pk("rodt-akershus", "Handlingsplan 2026")},
