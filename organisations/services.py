@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from goals.progress import assignments_for_new_organisation
 from plans.activity import activity_record
 
 from .models import Body, Membership, Organisation, OrganisationAdmin, Position, User
@@ -34,6 +35,7 @@ def organisation_create(
     )
     organisation.full_clean()
     organisation.save()
+    assignments_for_new_organisation(organisation=organisation)
     activity_record(
         organisation=organisation,
         actor=by,

@@ -248,9 +248,52 @@ def _plan(data: dict, orgs, bodies) -> None:
             meeting=bodies[(organisation.slug, data["adopted"]["body"])],
             on=date.fromisoformat(data["adopted"]["date"]),
         )
+        _progress(plan, data)
     elif data.get("status") == PlanStatus.PROPOSED:
         Plan.objects.filter(pk=plan.pk).update(
             status=PlanStatus.PROPOSED, proposed_at=timezone.now()
+        )
+
+
+def _progress(plan: Plan, data: dict) -> None:
+    """The follow-up so far: ticks, occurrences, branches' shares and measurements."""
+    from goals.models import Measure, Target
+    from goals.progress import measure_tick
+    from goals.services import measurement_record
+
+    people = {user.email: user for user in User.objects.all()}
+    for item in data.get("progress", []):
+        measure = Measure.objects.get(goal__plan=plan, text=item["measure"])
+        by = people[item["by"]]
+        assignment = (
+            measure.assignments.get(organisation__slug=item["assignment"])
+            if item.get("assignment")
+            else None
+        )
+        for day in item.get("occurrences", []):
+            measure_tick(
+                measure=measure,
+                by=by,
+                occurrence=date.fromisoformat(day),
+                note=item.get("note", ""),
+                assignment=assignment,
+            )
+        if item.get("status"):
+            measure_tick(
+                measure=measure,
+                by=by,
+                status=item["status"],
+                note=item.get("note", ""),
+                assignment=assignment,
+            )
+    for item in data.get("measurements", []):
+        target = Target.objects.get(goal__plan=plan, name=item["target"])
+        measurement_record(
+            target=target,
+            value=Decimal(str(item["value"])),
+            date=date.fromisoformat(item["date"]),
+            source=item.get("source", ""),
+            by=None,
         )
 
 

@@ -16,29 +16,54 @@ from plans.models import Plan, Section
 def build_county(slug: str, branches: int, measures_per_branch: int) -> Organisation:
     """A county with branches, each with an adopted plan; bulk-created for speed."""
     root = Organisation.objects.get(slug="rodt")
-    county = Organisation.objects.create(name=f"Fylke {slug}", slug=slug,
-                                         kind=OrganisationKind.COUNTY, parent=root)
-    children = Organisation.objects.bulk_create([
-        Organisation(name=f"Lag {slug} {n}", slug=f"{slug}-{n}", kind=OrganisationKind.BRANCH,
-                     parent=county)
-        for n in range(branches)
-    ])
-    plans = Plan.objects.bulk_create([
-        Plan(organisation=child, title="Arbeidsplan", first_year=2026, last_year=2026,
-             status="adopted", adopted_on=date(2026, 2, 1), visibility="members")
-        for child in [county, *children]
-    ])
+    county = Organisation.objects.create(
+        name=f"Fylke {slug}", slug=slug, kind=OrganisationKind.COUNTY, parent=root
+    )
+    children = Organisation.objects.bulk_create(
+        [
+            Organisation(
+                name=f"Lag {slug} {n}",
+                slug=f"{slug}-{n}",
+                kind=OrganisationKind.BRANCH,
+                parent=county,
+            )
+            for n in range(branches)
+        ]
+    )
+    plans = Plan.objects.bulk_create(
+        [
+            Plan(
+                organisation=child,
+                title="Arbeidsplan",
+                first_year=2026,
+                last_year=2026,
+                status="adopted",
+                adopted_on=date(2026, 2, 1),
+                visibility="members",
+            )
+            for child in [county, *children]
+        ]
+    )
     sections = Section.objects.bulk_create([Section(plan=plan, title="Del") for plan in plans])
-    goals = Goal.objects.bulk_create([
-        Goal(plan=plan, section=section, code="A", title="Mål")
-        for plan, section in zip(plans, sections, strict=True)
-    ])
-    Measure.objects.bulk_create([
-        Measure(goal=goal, text=f"Tiltak {n}", order=n,
+    goals = Goal.objects.bulk_create(
+        [
+            Goal(plan=plan, section=section, code="A", title="Mål")
+            for plan, section in zip(plans, sections, strict=True)
+        ]
+    )
+    Measure.objects.bulk_create(
+        [
+            Measure(
+                goal=goal,
+                text=f"Tiltak {n}",
+                order=n,
                 status="done" if n % 3 == 0 else "planned",
-                recurrence="FREQ=MONTHLY;INTERVAL=3" if n % 10 == 0 else "")
-        for goal in goals for n in range(measures_per_branch)
-    ])
+                recurrence="FREQ=MONTHLY;INTERVAL=3" if n % 10 == 0 else "",
+            )
+            for goal in goals
+            for n in range(measures_per_branch)
+        ]
+    )
     return county
 
 

@@ -27,14 +27,26 @@ def adopted_measures():
     load_demo()
     admin = User.objects.get(email="admin@example.org")
     akershus = Organisation.objects.get(slug="rodt-akershus")
-    plan = plan_create(organisation=akershus, title="Samtidig", kind="handlingsplan",
-                       first_year=2026, last_year=2026, language="nb", visibility="members")
-    goal = goal_create(plan=plan, section=section_create(plan=plan, title="Del", order=1),
-                       title="Mål")
+    plan = plan_create(
+        organisation=akershus,
+        title="Samtidig",
+        kind="handlingsplan",
+        first_year=2026,
+        last_year=2026,
+        language="nb",
+        visibility="members",
+    )
+    goal = goal_create(
+        plan=plan, section=section_create(plan=plan, title="Del", order=1), title="Mål"
+    )
     measures = [measure_create(goal=goal, text=f"Tiltak {n}") for n in range(21)]
     plan_propose(plan=plan, by=admin)
-    plan_adopt(plan=plan, meeting=Body.objects.get(organisation=akershus, name="Fylkesårsmøtet"),
-               on=date(2026, 1, 10), by=admin)
+    plan_adopt(
+        plan=plan,
+        meeting=Body.objects.get(organisation=akershus, name="Fylkesårsmøtet"),
+        on=date(2026, 1, 10),
+        by=admin,
+    )
     return admin, measures
 
 
@@ -62,8 +74,7 @@ def _run_in_threads(work: list) -> list[BaseException]:
 def test_twenty_concurrent_ticks_on_different_measures_are_all_recorded(adopted_measures):
     admin, measures = adopted_measures
     jobs = [
-        (lambda m=m: measure_tick(measure=m, by=admin, note=f"notat {m.pk}"))
-        for m in measures[:20]
+        (lambda m=m: measure_tick(measure=m, by=admin, note=f"notat {m.pk}")) for m in measures[:20]
     ]
     assert _run_in_threads(jobs) == []
     ids = [m.pk for m in measures[:20]]
@@ -88,4 +99,6 @@ def test_two_concurrent_ticks_of_one_measure_leave_it_done_once_with_both_notes(
     assert sorted(n.text for n in notes) == ["Andre", "Første"]
     # One of them made it done; the other found it done already.
     assert [(n.status_before, n.status_after) for n in notes] == [
-        ("planned", "done"), ("done", "done")]
+        ("planned", "done"),
+        ("done", "done"),
+    ]
