@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from goals.models import Measure
-from organisations.models import Organisation
+from organisations.models import Country, Organisation
 from plans.models import Plan
 
 
@@ -37,6 +38,56 @@ class YearType(models.TextChoices):
     LOCAL = "local", _("Local and county election year")
     GENERAL = "general", _("General election year")
     NONE = "none", _("Year without elections")
+
+
+class ElectionKind(models.TextChoices):
+    PARLIAMENTARY = "parliamentary", _("Parliamentary election")
+    LOCAL = "local", _("Local and county election")
+    GENERAL = "general", _("General election")
+
+
+class Election(models.Model):
+    """An election date of a country; the year types of the annual wheel come from here.
+
+    New elections are added as rows (in the admin), not in code.
+    """
+
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=ElectionKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    date = models.DateField(_("election day"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("election")
+        verbose_name_plural = _("elections")
+        ordering = ["country", "year", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "kind", "year"], name="election_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.year} ({self.country})"
+
+
+def year_types(country: str, year: int, elections: dict | None = None) -> set[str]:
+    """The election-cycle types of a year: its elections, or "none" for a year without."""
+    if elections is None:
+        kinds = set(
+            Election.objects.filter(country=country, year=year).values_list("kind", flat=True)
+        )
+    else:
+        kinds = set(elections.get((country, year), ()))
+    return kinds or {YearType.NONE}
+
+
+def elections_between(first_year: int, last_year: int) -> dict[tuple[str, int], set[str]]:
+    """All elections in a span of years, in one query, for year_types(elections=...)."""
+    found: dict[tuple[str, int], set[str]] = {}
+    for country, year, kind in Election.objects.filter(
+        year__gte=first_year, year__lte=last_year
+    ).values_list("country", "year", "kind"):
+        found.setdefault((country, year), set()).add(kind)
+    return found
 
 
 class CycleEntry(models.Model):
@@ -87,7 +138,10 @@ class CycleEntry(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return self.organisation.get_absolute_url()
+        return reverse("calendar_app:wheel", kwargs={"slug": self.organisation.slug})
+
+    def applies_to(self, types: set[str]) -> bool:
+        return not self.year_types or bool(types & set(self.year_types))
 
     def clean(self) -> None:
         super().clean()
@@ -155,6 +209,7 @@ class Event(models.Model):
         blank=True,
         related_name="events",
     )
+    cycle_year = models.PositiveSmallIntegerField(_("wheel year"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -165,6 +220,15 @@ class Event(models.Model):
         verbose_name_plural = _("events")
         ordering = ["starts_at", "pk"]
         indexes = [models.Index(fields=["organisation", "starts_at"])]
+        constraints = [
+            # The wheel and the measures become events once: running it again adds nothing.
+            models.UniqueConstraint(
+                fields=["cycle_entry", "cycle_year"], name="event_unique_wheel_year"
+            ),
+            models.UniqueConstraint(
+                fields=["measure", "occurrence"], name="event_unique_measure_occurrence"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -176,3 +240,26 @@ class Event(models.Model):
         super().clean()
         if self.ends_at and self.starts_at and self.ends_at < self.starts_at:
             raise ValidationError({"ends_at": _("The end cannot be before the start.")})
+
+
+class FeedToken(models.Model):
+    """The secret in a person's private calendar feed URL; regenerating it revokes the old."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="feed_token",
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar feed token")
+        verbose_name_plural = _("calendar feed tokens")
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+    def get_absolute_url(self) -> str:
+        return reverse("calendar_app:private_feed", kwargs={"token": self.token})

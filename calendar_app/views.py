@@ -1,10 +1,44 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from __future__ import annotations
 
-from organisations.permissions import get_visible_or_404
-from organisations.selectors import ancestors_of
+import calendar as month_calendar
+import hashlib
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
 
-from .models import Event
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Max, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import condition, require_POST
+
+from organisations.models import Organisation
+from organisations.permissions import (
+    access_for,
+    can_edit_calendar,
+    can_read_members_content,
+    get_visible_or_404,
+    require_in,
+)
+from organisations.selectors import ancestors_of, organisation_with_ancestors, organisations_of
+
+from .feeds import feed_ics
+from .forms import CycleEntryForm, EventForm, WheelRangeForm
+from .models import CycleEntry, Event, FeedToken, elections_between, year_types
+from .selectors import calendar_events
+from .services import (
+    cycle_entry_create,
+    cycle_entry_delete,
+    event_cancel,
+    event_create,
+    event_update,
+    feed_token_for,
+    feed_token_regenerate,
+    wheel_to_events,
+)
+from .wheel import wheel_picture
 
 
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -14,5 +48,405 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "calendar_app/event_detail.html",
-        {"event": event, "ancestors": ancestors_of(event.organisation)},
+        {
+            "event": event,
+            "ancestors": ancestors_of(event.organisation),
+            "can_edit": can_edit_calendar(request.user, event.organisation),
+        },
+    )
+
+
+def _source(event: Event) -> str:
+    if event.cycle_entry_id:
+        return "wheel"
+    if event.measure_id:
+        return "measure"
+    return "event"
+
+
+def _filtered(request: HttpRequest, organisation: Organisation, events):
+    origin = request.GET.get("origin", "")
+    if origin == "own":
+        events = events.filter(organisation=organisation)
+    elif origin == "above":
+        events = events.exclude(organisation=organisation)
+    kind = request.GET.get("kind", "")
+    if kind == "wheel":
+        events = events.filter(cycle_entry__isnull=False)
+    elif kind == "measure":
+        events = events.filter(measure__isnull=False)
+    elif kind == "event":
+        events = events.filter(cycle_entry__isnull=True, measure__isnull=True)
+    return events, {"origin": origin, "kind": kind}
+
+
+def calendar_month(request: HttpRequest, slug: str) -> HttpResponse:
+    """A month grid of the organisation's events and those from above meant for it."""
+    organisation, ancestors = organisation_with_ancestors(slug)
+    today = timezone.localdate()
+    try:
+        year, month = (int(part) for part in request.GET.get("month", "").split("-"))
+        first = date(year, month, 1)
+    except ValueError:
+        first = today.replace(day=1)
+    weeks = month_calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    zone = organisation.zoneinfo
+    start = timezone.make_aware(datetime.combine(weeks[0][0], time()), zone)
+    end = timezone.make_aware(datetime.combine(weeks[-1][-1], time.max), zone)
+    events, filters = _filtered(
+        request, organisation, calendar_events(request.user, [organisation])
+    )
+    by_day = defaultdict(list)
+    for event in events.filter(starts_at__gte=start, starts_at__lte=end).order_by("starts_at"):
+        event.source = _source(event)
+        by_day[event.starts_at.astimezone(zone).date()].append(event)
+    previous = (first.replace(day=1) - timedelta(days=1)).replace(day=1)
+    following = (first.replace(day=28) + timedelta(days=7)).replace(day=1)
+    return render(
+        request,
+        "calendar_app/month.html",
+        {
+            "organisation": organisation,
+            "ancestors": [*ancestors, organisation],
+            "first": first,
+            "today": today,
+            "filters": filters,
+            "weeks": [[(day, by_day.get(day, [])) for day in week] for week in weeks],
+            "previous": previous,
+            "following": following,
+            "can_edit": can_edit_calendar(request.user, organisation),
+        },
+    )
+
+
+def calendar_agenda(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation, ancestors = organisation_with_ancestors(slug)
+    now = timezone.now() - timedelta(hours=12)
+    events, filters = _filtered(
+        request, organisation, calendar_events(request.user, [organisation])
+    )
+    events = list(events.filter(starts_at__gte=now).order_by("starts_at")[:200])
+    for event in events:
+        event.source = _source(event)
+    return render(
+        request,
+        "calendar_app/agenda.html",
+        {
+            "organisation": organisation,
+            "ancestors": [*ancestors, organisation],
+            "events": events,
+            "filters": filters,
+            "can_edit": can_edit_calendar(request.user, organisation),
+        },
+    )
+
+
+# Events ------------------------------------------------------------------------
+
+
+def _calendar_organisation(request: HttpRequest, slug: str) -> Organisation:
+    organisation = get_object_or_404(Organisation, slug=slug)
+    require_in(request.user, organisation, can_edit_calendar(request.user, organisation))
+    return organisation
+
+
+@login_required
+def event_new(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _calendar_organisation(request, slug)
+    form = EventForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        event = event_create(organisation=organisation, by=request.user, **form.values())
+        messages.success(request, _("The event was created."))
+        return redirect(event.get_absolute_url())
+    return render(
+        request,
+        "calendar_app/event_form.html",
+        {
+            "form": form,
+            "organisation": organisation,
+            "ancestors": [*ancestors_of(organisation), organisation],
+        },
+    )
+
+
+def _editable_event(request: HttpRequest, pk: int) -> Event:
+    event = get_visible_or_404(
+        request, Event.objects.visible_to(request.user).select_related("organisation"), pk=pk
+    )
+    require_in(
+        request.user, event.organisation, can_edit_calendar(request.user, event.organisation)
+    )
+    return event
+
+
+@login_required
+def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _editable_event(request, pk)
+    form = EventForm(request.POST or None, organisation=event.organisation, instance=event)
+    if request.method == "POST" and form.is_valid():
+        event_update(event=event, by=request.user, **form.values())
+        messages.success(request, _("The event was saved."))
+        return redirect(event.get_absolute_url())
+    return render(
+        request,
+        "calendar_app/event_form.html",
+        {
+            "form": form,
+            "organisation": event.organisation,
+            "event": event,
+            "ancestors": [*ancestors_of(event.organisation), event.organisation],
+        },
+    )
+
+
+@login_required
+def event_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _editable_event(request, pk)
+    if request.method == "POST":
+        event_cancel(event=event, by=request.user)
+        messages.success(
+            request, _("The event is cancelled; subscribed calendars will show it so.")
+        )
+        return redirect(event.get_absolute_url())
+    return render(
+        request,
+        "calendar_app/event_cancel.html",
+        {
+            "event": event,
+            "ancestors": [*ancestors_of(event.organisation), event.organisation],
+        },
+    )
+
+
+# The annual wheel ----------------------------------------------------------------
+
+
+def _wheel_years(request: HttpRequest) -> tuple[int, int, WheelRangeForm]:
+    this_year = timezone.localdate().year
+    form = WheelRangeForm(request.GET or None, initial={"first": this_year, "last": this_year + 3})
+    if form.is_bound and form.is_valid():
+        return form.cleaned_data["first"], form.cleaned_data["last"], form
+    return this_year, this_year + 3, form
+
+
+@login_required
+def wheel(request: HttpRequest, slug: str) -> HttpResponse:
+    """The annual wheel as a month × year grid, with the year types from the elections."""
+    organisation, ancestors = organisation_with_ancestors(slug)
+    require_in(request.user, organisation, can_read_members_content(request.user, organisation))
+    first, last, range_form = _wheel_years(request)
+    years = list(range(first, last + 1))
+    elections = elections_between(first, last)
+    types = {year: year_types(organisation.country, year, elections) for year in years}
+    entries = list(organisation.cycle_entries.order_by("month", "day", "pk"))
+    grid = []
+    for month in range(1, 13):
+        in_month = [e for e in entries if e.month == month]
+        grid.append(
+            (
+                month,
+                date(2000, month, 1),
+                [[e for e in in_month if e.applies_to(types[year])] for year in years],
+            )
+        )
+    can_edit = organisation.pk in access_for(request.user).edit
+    return render(
+        request,
+        "calendar_app/wheel.html",
+        {
+            "organisation": organisation,
+            "ancestors": [*ancestors, organisation],
+            "years": [(year, sorted(types[year])) for year in years],
+            "grid": grid,
+            "entries": entries,
+            "range_form": range_form,
+            "first": first,
+            "last": last,
+            "form": CycleEntryForm() if can_edit else None,
+            "can_edit": can_edit,
+        },
+    )
+
+
+def _wheel_editor(request: HttpRequest, slug: str) -> Organisation:
+    organisation = get_object_or_404(Organisation, slug=slug)
+    require_in(request.user, organisation, organisation.pk in access_for(request.user).edit)
+    return organisation
+
+
+@login_required
+def wheel_add(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _wheel_editor(request, slug)
+    form = CycleEntryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        cycle_entry_create(organisation=organisation, by=request.user, **form.values())
+        messages.success(request, _("The entry was added to the annual wheel."))
+        return redirect(f"{organisation_wheel_url(organisation)}?{request.GET.urlencode()}")
+    return render(
+        request,
+        "calendar_app/wheel_entry_form.html",
+        {
+            "form": form,
+            "organisation": organisation,
+            "ancestors": [*ancestors_of(organisation), organisation],
+        },
+    )
+
+
+def organisation_wheel_url(organisation: Organisation) -> str:
+    from django.urls import reverse
+
+    return reverse("calendar_app:wheel", kwargs={"slug": organisation.slug})
+
+
+@login_required
+def wheel_entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(CycleEntry.objects.select_related("organisation"), pk=pk)
+    _wheel_editor(request, entry.organisation.slug)
+    if request.method == "POST":
+        cycle_entry_delete(entry=entry, by=request.user)
+        messages.success(request, _("The entry was removed from the annual wheel."))
+        return redirect(organisation_wheel_url(entry.organisation))
+    return render(
+        request,
+        "plans/confirm_delete.html",
+        {
+            "object": entry,
+            "what": _("the annual wheel entry"),
+            "plan": None,
+            "cancel_url": organisation_wheel_url(entry.organisation),
+        },
+    )
+
+
+@login_required
+@require_POST
+def wheel_generate(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _wheel_editor(request, slug)
+    form = WheelRangeForm(request.POST)
+    if form.is_valid():
+        created = wheel_to_events(
+            organisation=organisation,
+            first_year=form.cleaned_data["first"],
+            last_year=form.cleaned_data["last"],
+            by=request.user,
+        )
+        messages.success(request, _("%(count)d new events in the calendar.") % {"count": created})
+    else:
+        messages.error(request, _("Choose the years to put in the calendar."))
+    return redirect(organisation_wheel_url(organisation))
+
+
+@login_required
+def wheel_picture_view(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation, ancestors = organisation_with_ancestors(slug)
+    require_in(request.user, organisation, can_read_members_content(request.user, organisation))
+    try:
+        year = int(request.GET.get("year", timezone.localdate().year))
+    except ValueError:
+        year = timezone.localdate().year
+    year = min(max(year, 2000), 2100)
+    types = year_types(organisation.country, year)
+    entries = [
+        e for e in organisation.cycle_entries.order_by("month", "day", "pk") if e.applies_to(types)
+    ]
+    return render(
+        request,
+        "calendar_app/wheel_picture.html",
+        {
+            "organisation": organisation,
+            "ancestors": [*ancestors, organisation],
+            "year": year,
+            "picture": wheel_picture(entries),
+            "entries": entries,
+        },
+    )
+
+
+# Feeds -----------------------------------------------------------------------
+
+
+def _fingerprint(events) -> tuple[str, datetime | None]:
+    summary = events.aggregate(latest=Max("updated_at"), count=Count("id"))
+    key = f"{summary['latest']}-{summary['count']}"
+    return hashlib.sha256(key.encode()).hexdigest()[:32], summary["latest"]
+
+
+def _public_events(slug: str):
+    organisation = get_object_or_404(Organisation.objects.with_tree_fields(), slug=slug)
+    above = [pk for pk in organisation.tree_path if pk != organisation.pk]
+    events = Event.objects.filter(visibility="public").filter(
+        Q(organisation=organisation) | Q(organisation__in=above, for_descendants=True)
+    )
+    return organisation, events
+
+
+def _public_etag(request, slug):
+    return _fingerprint(_public_events(slug)[1])[0]
+
+
+def _public_modified(request, slug):
+    return _fingerprint(_public_events(slug)[1])[1]
+
+
+@condition(etag_func=_public_etag, last_modified_func=_public_modified)
+def public_feed(request: HttpRequest, slug: str) -> HttpResponse:
+    """/org/<slug>/calendar.ics: the public events, with those from above meant for it."""
+    organisation, events = _public_events(slug)
+    body = feed_ics(
+        events.select_related("organisation").order_by("starts_at"),
+        name=organisation.name,
+        base_url=request.build_absolute_uri("/")[:-1],
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{organisation.slug}.ics"'
+    return response
+
+
+def _private_events(token: str):
+    feed = FeedToken.objects.select_related("person").filter(token=token).first()
+    if feed is None:
+        raise Http404
+    person = feed.person
+    organisations = organisations_of(person)
+    paths = Organisation.objects.with_tree_fields().filter(pk__in=[o.pk for o in organisations])
+    with_ancestors = {pk for org in paths for pk in org.tree_path}
+    return person, Event.objects.visible_to(person).filter(organisation__in=with_ancestors)
+
+
+def _private_etag(request, token):
+    return _fingerprint(_private_events(token)[1])[0]
+
+
+def _private_modified(request, token):
+    return _fingerprint(_private_events(token)[1])[1]
+
+
+@condition(etag_func=_private_etag, last_modified_func=_private_modified)
+def private_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The person's own feed: the events of all their organisations they may see."""
+    _person, events = _private_events(token)
+    body = feed_ics(
+        events.select_related("organisation").order_by("starts_at"),
+        name=_("My organisations"),
+        base_url=request.build_absolute_uri("/")[:-1],
+    )
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+@login_required
+def feed_settings(request: HttpRequest) -> HttpResponse:
+    """Where a person copies their private feed URL, or makes a new one."""
+    if request.method == "POST":
+        feed_token_regenerate(person=request.user)
+        messages.success(request, _("A new address was made; the old one no longer works."))
+        return redirect("calendar_app:feed_settings")
+    token = feed_token_for(request.user)
+    return render(
+        request,
+        "calendar_app/feed_settings.html",
+        {
+            "feed_url": request.build_absolute_uri(token.get_absolute_url()),
+            "organisations": organisations_of(request.user),
+        },
     )

@@ -45,6 +45,19 @@ def asker_measure() -> Measure:
     )
 
 
+def member_token() -> str:
+    from calendar_app.services import feed_token_for
+    from organisations.models import User
+
+    return feed_token_for(User.objects.get(email="medlem@example.org")).token
+
+
+def akershus_cycle_entry() -> int:
+    from calendar_app.models import CycleEntry
+
+    return CycleEntry.objects.filter(organisation__slug="rodt-akershus").first().pk
+
+
 def asker_target():
     from goals.models import Target
 
@@ -282,6 +295,74 @@ MATRIX = [
         "post",
         lambda: {"status": "done", "assignment": asker_assignment().pk},
         {"page": (302, 403, 302, 403, 302, 404), "htmx": (302, 403, 200, 403, 200, 404)},
+    ),
+    ("calendar_app:month", lambda: {"slug": "rodt-asker"}, "get", None, ALL_200),
+    ("calendar_app:agenda", lambda: {"slug": "rodt-asker"}, "get", None, ALL_200),
+    ("organisations:calendar_feed", lambda: {"slug": "rodt-asker"}, "get", None, ALL_200),
+    ("calendar_app:private_feed", lambda: {"token": member_token()}, "get", None, ALL_200),
+    ("calendar_app:feed_settings", dict, "get", None, (302, 200, 200, 200, 200, 200)),
+    (
+        "calendar_app:event_new",
+        lambda: {"slug": "rodt-asker"},
+        "get",
+        None,
+        (302, 403, 200, 403, 200, 404),
+    ),
+    (
+        "calendar_app:event_new",
+        lambda: {"slug": "rodt-asker"},
+        "post",
+        {"title": ""},
+        (302, 403, 200, 403, 200, 404),
+    ),
+    (
+        "calendar_app:event_edit",
+        lambda: {"pk": event_pk("rodt-asker", "Årsmøte i Rødt Asker")},
+        "get",
+        None,
+        (302, 403, 200, 403, 200, 404),
+    ),
+    (
+        "calendar_app:event_cancel",
+        lambda: {"pk": event_pk("rodt-asker", "Årsmøte i Rødt Asker")},
+        "get",
+        None,
+        (302, 403, 200, 403, 200, 404),
+    ),
+    (
+        "calendar_app:wheel",
+        lambda: {"slug": "rodt-akershus"},
+        "get",
+        None,
+        (302, 200, 200, 200, 200, 404),
+    ),
+    (
+        "calendar_app:wheel_picture",
+        lambda: {"slug": "rodt-akershus"},
+        "get",
+        None,
+        (302, 200, 200, 200, 200, 404),
+    ),
+    (
+        "calendar_app:wheel_add",
+        lambda: {"slug": "rodt-akershus"},
+        "get",
+        None,
+        (302, 403, 403, 200, 200, 404),
+    ),
+    (
+        "calendar_app:wheel_generate",
+        lambda: {"slug": "rodt-akershus"},
+        "post",
+        {"first": 2027, "last": 2027},
+        (302, 403, 403, 302, 302, 404),
+    ),
+    (
+        "calendar_app:wheel_delete",
+        lambda: {"pk": akershus_cycle_entry()},
+        "get",
+        None,
+        (302, 403, 403, 200, 200, 404),
     ),
     ("calendar_app:event", lambda: {"pk": event_pk("rodt", "1. mai 2027")}, "get", None, ALL_200),
     (

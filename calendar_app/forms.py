@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import EventVisibility, YearType
+
+MONTHS = [
+    (n, _(name))
+    for n, name in enumerate(
+        [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ],
+        start=1,
+    )
+]
+
+
+class EventForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    all_day = forms.BooleanField(label=_("All day"), required=False)
+    start_time = forms.TimeField(
+        label=_("Starts at"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    end_date = forms.DateField(
+        label=_("End date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end_time = forms.TimeField(
+        label=_("Ends at"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    location = forms.CharField(label=_("Place"), max_length=200, required=False)
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Markdown: **bold**, *italic*, lists with -."),
+    )
+    visibility = forms.ChoiceField(
+        label=_("Who may see it"), choices=EventVisibility.choices, initial=EventVisibility.MEMBERS
+    )
+    for_descendants = forms.BooleanField(
+        label=_("For all organisations below"),
+        required=False,
+        help_text=_("Shown in the calendars of every organisation below, e.g. action days."),
+    )
+
+    def __init__(self, *args, organisation, instance=None, **kwargs):
+        self.organisation = organisation
+        if instance is not None:
+            zone = organisation.zoneinfo
+            start = instance.starts_at.astimezone(zone)
+            end = instance.ends_at.astimezone(zone) if instance.ends_at else None
+            kwargs["initial"] = {
+                "title": instance.title,
+                "date": start.date(),
+                "all_day": instance.all_day,
+                "start_time": None if instance.all_day else start.time(),
+                "end_date": end.date() if end else None,
+                "end_time": end.time() if end and not instance.all_day else None,
+                "location": instance.location,
+                "description": instance.description,
+                "visibility": instance.visibility,
+                "for_descendants": instance.for_descendants,
+            }
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("all_day") and not cleaned.get("start_time") and cleaned.get("date"):
+            self.add_error("start_time", _("Give a start time, or tick all day."))
+        start, end = self._moment("date", "start_time"), self._moment("end_date", "end_time")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end cannot be before the start."))
+        return cleaned
+
+    def _moment(self, day_field: str, time_field: str):
+        day = self.cleaned_data.get(day_field)
+        if not day:
+            return None
+        at = self.cleaned_data.get(time_field) if not self.cleaned_data.get("all_day") else None
+        return timezone.make_aware(datetime.combine(day, at or time()), self.organisation.zoneinfo)
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        end = self._moment("end_date", "end_time")
+        if end is None and data.get("end_time") and not data["all_day"]:
+            end = timezone.make_aware(
+                datetime.combine(data["date"], data["end_time"]), self.organisation.zoneinfo
+            )
+        return {
+            "title": data["title"].strip(),
+            "starts_at": self._moment("date", "start_time"),
+            "ends_at": end,
+            "all_day": data["all_day"],
+            "location": data["location"],
+            "description": data["description"],
+            "visibility": data["visibility"],
+            "for_descendants": data["for_descendants"],
+        }
+
+
+class CycleEntryForm(forms.Form):
+    title = forms.CharField(label=_("What"), max_length=200)
+    month = forms.TypedChoiceField(label=_("Month"), choices=MONTHS, coerce=int)
+    end_month = forms.TypedChoiceField(
+        label=_("Until month"),
+        choices=[("", "–"), *MONTHS],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    day = forms.IntegerField(label=_("Day (if known)"), min_value=1, max_value=31, required=False)
+    year_types = forms.MultipleChoiceField(
+        label=_("Only in these years"),
+        choices=YearType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave empty for every year."),
+    )
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "title": data["title"].strip(),
+            "month": data["month"],
+            "end_month": data["end_month"],
+            "day": data["day"],
+            "year_types": list(data["year_types"]),
+        }
+
+
+class WheelRangeForm(forms.Form):
+    first = forms.IntegerField(label=_("From year"), min_value=2000, max_value=2100)
+    last = forms.IntegerField(label=_("To year"), min_value=2000, max_value=2100)
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("first"), cleaned.get("last")
+        if first and last and not 0 <= last - first <= 10:
+            self.add_error("last", _("Choose up to ten years, the last after the first."))
+        return cleaned
