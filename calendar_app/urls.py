@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_feeds
 
 app_name = "calendar_app"
 
@@ -17,5 +17,5 @@ urlpatterns = [
     path("org/<slug:slug>/wheel/picture/", views.wheel_picture_view, name="wheel_picture"),
     path("wheel/<int:pk>/delete/", views.wheel_entry_delete, name="wheel_delete"),
     path("feed/", views.feed_settings, name="feed_settings"),
-    path("feed/<str:token>.ics", views.private_feed, name="private_feed"),
+    path("feed/<str:token>.ics", views_feeds.private_feed, name="private_feed"),
 ]

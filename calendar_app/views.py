@@ -1,18 +1,16 @@
 from __future__ import annotations
 
 import calendar as month_calendar
-import hashlib
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Max, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import condition, require_POST
+from django.views.decorators.http import require_POST
 
 from organisations.models import Organisation
 from organisations.permissions import (
@@ -24,9 +22,8 @@ from organisations.permissions import (
 )
 from organisations.selectors import ancestors_of, organisation_with_ancestors, organisations_of
 
-from .feeds import feed_ics
 from .forms import CycleEntryForm, EventForm, WheelRangeForm
-from .models import CycleEntry, Event, FeedToken, elections_between, year_types
+from .models import CycleEntry, Event, elections_between, year_types
 from .selectors import calendar_events
 from .services import (
     cycle_entry_create,
@@ -361,77 +358,6 @@ def wheel_picture_view(request: HttpRequest, slug: str) -> HttpResponse:
             "entries": entries,
         },
     )
-
-
-# Feeds -----------------------------------------------------------------------
-
-
-def _fingerprint(events) -> tuple[str, datetime | None]:
-    summary = events.aggregate(latest=Max("updated_at"), count=Count("id"))
-    key = f"{summary['latest']}-{summary['count']}"
-    return hashlib.sha256(key.encode()).hexdigest()[:32], summary["latest"]
-
-
-def _public_events(slug: str):
-    organisation = get_object_or_404(Organisation.objects.with_tree_fields(), slug=slug)
-    above = [pk for pk in organisation.tree_path if pk != organisation.pk]
-    events = Event.objects.filter(visibility="public").filter(
-        Q(organisation=organisation) | Q(organisation__in=above, for_descendants=True)
-    )
-    return organisation, events
-
-
-def _public_etag(request, slug):
-    return _fingerprint(_public_events(slug)[1])[0]
-
-
-def _public_modified(request, slug):
-    return _fingerprint(_public_events(slug)[1])[1]
-
-
-@condition(etag_func=_public_etag, last_modified_func=_public_modified)
-def public_feed(request: HttpRequest, slug: str) -> HttpResponse:
-    """/org/<slug>/calendar.ics: the public events, with those from above meant for it."""
-    organisation, events = _public_events(slug)
-    body = feed_ics(
-        events.select_related("organisation").order_by("starts_at"),
-        name=organisation.name,
-        base_url=request.build_absolute_uri("/")[:-1],
-    )
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{organisation.slug}.ics"'
-    return response
-
-
-def _private_events(token: str):
-    feed = FeedToken.objects.select_related("person").filter(token=token).first()
-    if feed is None:
-        raise Http404
-    person = feed.person
-    organisations = organisations_of(person)
-    paths = Organisation.objects.with_tree_fields().filter(pk__in=[o.pk for o in organisations])
-    with_ancestors = {pk for org in paths for pk in org.tree_path}
-    return person, Event.objects.visible_to(person).filter(organisation__in=with_ancestors)
-
-
-def _private_etag(request, token):
-    return _fingerprint(_private_events(token)[1])[0]
-
-
-def _private_modified(request, token):
-    return _fingerprint(_private_events(token)[1])[1]
-
-
-@condition(etag_func=_private_etag, last_modified_func=_private_modified)
-def private_feed(request: HttpRequest, token: str) -> HttpResponse:
-    """The person's own feed: the events of all their organisations they may see."""
-    _person, events = _private_events(token)
-    body = feed_ics(
-        events.select_related("organisation").order_by("starts_at"),
-        name=_("My organisations"),
-        base_url=request.build_absolute_uri("/")[:-1],
-    )
-    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 
 @login_required

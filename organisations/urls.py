@@ -1,6 +1,6 @@
 from django.urls import path
 
-from calendar_app import views as calendar_views
+from calendar_app import views_feeds
 
 from . import views
 
@@ -10,5 +10,5 @@ urlpatterns = [
     path("", views.organisation_list, name="list"),
     path("<slug:slug>/", views.organisation_detail, name="detail"),
     path("<slug:slug>/dashboard/", views.organisation_dashboard, name="dashboard"),
-    path("<slug:slug>/calendar.ics", calendar_views.public_feed, name="calendar_feed"),
+    path("<slug:slug>/calendar.ics", views_feeds.public_feed, name="calendar_feed"),
 ]

@@ -17,7 +17,6 @@ from django.utils import timezone
 from calendar_app.models import CycleEntry, Election, Event, year_types
 from calendar_app.services import (
     event_cancel,
-    event_create,
     event_update,
     feed_token_for,
     feed_token_regenerate,
@@ -105,10 +104,14 @@ def test_year_types_come_from_the_election_calendar():
 
 def test_a_local_election_entry_shows_in_2027_but_not_2026(client_for):
     akershus = Organisation.objects.get(slug="rodt-akershus")
-    CycleEntry.objects.create(organisation=akershus, title="Valgkampåpning", month=8,
-                              year_types=["local"])
-    html = client_for("board").get(reverse("calendar_app:wheel", args=["rodt-akershus"]),
-                                   {"first": 2026, "last": 2027}).content.decode()
+    CycleEntry.objects.create(
+        organisation=akershus, title="Valgkampåpning", month=8, year_types=["local"]
+    )
+    html = (
+        client_for("board")
+        .get(reverse("calendar_app:wheel", args=["rodt-akershus"]), {"first": 2026, "last": 2027})
+        .content.decode()
+    )
     august = html.split("August")[1].split("</tr>")[0]
     cells = august.split("<td>")[1:]
     assert "Valgkampåpning" not in cells[0] and "Valgkampåpning" in cells[1]
@@ -131,17 +134,25 @@ def test_wheel_to_events_twice_leaves_the_same_events_and_keeps_manual_edits(db)
 
 def test_feed_of_500_events_uses_a_fixed_number_of_queries(client):
     root = Organisation.objects.get(slug="rodt")
-    small = Organisation.objects.create(name="Lite lag", slug="lite-lag", kind="branch",
-                                        parent=root)
-    large = Organisation.objects.create(name="Stort lag", slug="stort-lag", kind="branch",
-                                        parent=root)
+    small = Organisation.objects.create(
+        name="Lite lag", slug="lite-lag", kind="branch", parent=root
+    )
+    large = Organisation.objects.create(
+        name="Stort lag", slug="stort-lag", kind="branch", parent=root
+    )
     start = timezone.now()
     for organisation, count in ((small, 5), (large, 500)):
-        Event.objects.bulk_create([
-            Event(organisation=organisation, title=f"Møte {n}", visibility="public",
-                  starts_at=start + timezone.timedelta(days=n))
-            for n in range(count)
-        ])
+        Event.objects.bulk_create(
+            [
+                Event(
+                    organisation=organisation,
+                    title=f"Møte {n}",
+                    visibility="public",
+                    starts_at=start + timezone.timedelta(days=n),
+                )
+                for n in range(count)
+            ]
+        )
     counts = []
     for organisation in (small, large):
         feed(client, organisation.slug)
@@ -156,18 +167,29 @@ def test_events_are_created_and_bad_input_re_renders(client_for):
     secretary = client_for("secretary")
     url = reverse("calendar_app:event_new", args=["rodt-asker"])
     for data, message in [
-        ({"title": "", "date": "2027-03-01", "all_day": "on", "visibility": "members"},
-         "påkrevet"),
+        ({"title": "", "date": "2027-03-01", "all_day": "on", "visibility": "members"}, "påkrevet"),
         ({"title": "Møte", "date": "2027-03-01", "visibility": "members"}, "starttid"),
-        ({"title": "Møte", "date": "2027-03-01", "start_time": "19:00", "end_date": "2027-02-01",
-          "visibility": "members"}, "før"),
-        ({"title": "Møte", "date": "1. mars", "all_day": "on", "visibility": "members"},
-         "gyldig dato"),
+        (
+            {
+                "title": "Møte",
+                "date": "2027-03-01",
+                "start_time": "19:00",
+                "end_date": "2027-02-01",
+                "visibility": "members",
+            },
+            "før",
+        ),
+        (
+            {"title": "Møte", "date": "1. mars", "all_day": "on", "visibility": "members"},
+            "gyldig dato",
+        ),
     ]:
         response = secretary.post(url, data)
         assert response.status_code == 200 and message in response.content.decode(), data
-    response = secretary.post(url, {"title": "Styremøte", "date": "2027-03-01",
-                                    "start_time": "19:00", "visibility": "board"})
+    response = secretary.post(
+        url,
+        {"title": "Styremøte", "date": "2027-03-01", "start_time": "19:00", "visibility": "board"},
+    )
     event = Event.objects.get(title="Styremøte", organisation__slug="rodt-asker")
     assert response.status_code == 302 and event.visibility == "board"
     assert event.starts_at.astimezone(event.organisation.zoneinfo).hour == 19
@@ -184,16 +206,27 @@ def test_khal_imports_the_public_feed(client, tmp_path):
         "[locale]\ntimeformat = %H:%M\ndateformat = %Y-%m-%d\nlongdateformat = %Y-%m-%d\n"
         "datetimeformat = %Y-%m-%d %H:%M\nlongdatetimeformat = %Y-%m-%d %H:%M\n"
         "default_timezone = Europe/Oslo\nlocal_timezone = Europe/Oslo\n".format(
-            tmp_path / "calendar")
+            tmp_path / "calendar"
+        )
     )
     ics = tmp_path / "rodt-asker.ics"
     ics.write_bytes(feed(client).content)
     env = {**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data")}
-    imported = subprocess.run([khal, "-c", str(config), "import", "--batch", "-a", "demo",
-                               str(ics)], capture_output=True, text=True, env=env, timeout=60)
+    imported = subprocess.run(
+        [khal, "-c", str(config), "import", "--batch", "-a", "demo", str(ics)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert imported.returncode == 0, imported.stderr
-    listed = subprocess.run([khal, "-c", str(config), "list", "2027-05-01", "2d"],
-                            capture_output=True, text=True, env=env, timeout=60)
+    listed = subprocess.run(
+        [khal, "-c", str(config), "list", "2027-05-01", "2d"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert listed.returncode == 0, listed.stderr
     assert "1. mai 2027" in listed.stdout
     assert date(2027, 5, 1).isoformat() in listed.stdout

@@ -1,0 +1,81 @@
+"""The iCalendar feeds: public per organisation, private per person (secret URL)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from django.db.models import Count, Max, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.views.decorators.http import condition
+
+from organisations.models import Organisation
+from organisations.selectors import organisations_of
+
+from .feeds import feed_ics
+from .models import Event, FeedToken
+
+
+def _fingerprint(events) -> tuple[str, datetime | None]:
+    summary = events.aggregate(latest=Max("updated_at"), count=Count("id"))
+    key = f"{summary['latest']}-{summary['count']}"
+    return hashlib.sha256(key.encode()).hexdigest()[:32], summary["latest"]
+
+
+def conditional(events_for):
+    """ETag and Last-Modified from the feed's events, so unchanged feeds answer 304."""
+
+    def etag(request, **kwargs):
+        return _fingerprint(events_for(**kwargs)[1])[0]
+
+    def last_modified(request, **kwargs):
+        return _fingerprint(events_for(**kwargs)[1])[1]
+
+    return condition(etag_func=etag, last_modified_func=last_modified)
+
+
+def _ics_response(request: HttpRequest, events, name: str) -> HttpResponse:
+    body = feed_ics(
+        events.select_related("organisation").order_by("starts_at"),
+        name=name,
+        base_url=request.build_absolute_uri("/")[:-1],
+    )
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+def public_events(slug: str):
+    organisation = get_object_or_404(Organisation.objects.with_tree_fields(), slug=slug)
+    above = [pk for pk in organisation.tree_path if pk != organisation.pk]
+    events = Event.objects.filter(visibility="public").filter(
+        Q(organisation=organisation) | Q(organisation__in=above, for_descendants=True)
+    )
+    return organisation, events
+
+
+def private_events(token: str):
+    feed = FeedToken.objects.select_related("person").filter(token=token).first()
+    if feed is None:
+        raise Http404
+    person = feed.person
+    organisations = organisations_of(person)
+    paths = Organisation.objects.with_tree_fields().filter(pk__in=[o.pk for o in organisations])
+    with_ancestors = {pk for org in paths for pk in org.tree_path}
+    return person, Event.objects.visible_to(person).filter(organisation__in=with_ancestors)
+
+
+@conditional(public_events)
+def public_feed(request: HttpRequest, slug: str) -> HttpResponse:
+    """/org/<slug>/calendar.ics: the public events, with those from above meant for it."""
+    organisation, events = public_events(slug)
+    response = _ics_response(request, events, organisation.name)
+    response["Content-Disposition"] = f'inline; filename="{organisation.slug}.ics"'
+    return response
+
+
+@conditional(private_events)
+def private_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The person's own feed: the events of all their organisations they may see."""
+    _person, events = private_events(token)
+    return _ics_response(request, events, _("My organisations"))
