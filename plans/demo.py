@@ -331,6 +331,10 @@ def _plan_files() -> list[dict]:
 
 @transaction.atomic
 def load_demo() -> None:
+    from calendar_app.elections import seed_elections
+    from calendar_app.models import Election
+
+    seed_elections(Election)  # present after migrate, but a flushed database lacks them
     tree = _read(DEMO_DIR / "tree.json")
     orgs = _organisations(tree["organisations"])
     bodies = _bodies(tree["bodies"], orgs)
