@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import CycleEntry, Event
+from .models import CycleEntry, Delivery, Election, Event, FeedToken, NotificationSettings
 
 
 @admin.register(Event)
@@ -21,3 +21,32 @@ class CycleEntryAdmin(admin.ModelAdmin):
     search_fields = ["title", "organisation__name"]
     list_select_related = ["organisation", "plan"]
     autocomplete_fields = ["organisation", "plan", "measure"]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = ["date", "kind", "recipient", "status", "attempts", "sent_at", "last_error"]
+    list_filter = ["status", "kind", "date"]
+    search_fields = ["recipient__email", "last_error"]
+    list_select_related = ["recipient"]
+    date_hierarchy = "date"
+    readonly_fields = ["claim", "claimed_at", "created_at"]
+
+
+@admin.register(NotificationSettings)
+class NotificationSettingsAdmin(admin.ModelAdmin):
+    list_display = ["person", "event_reminders", "weekly_digest"]
+    search_fields = ["person__email"]
+
+
+@admin.register(Election)
+class ElectionAdmin(admin.ModelAdmin):
+    list_display = ["year", "country", "kind", "date"]
+    list_filter = ["country", "kind"]
+
+
+@admin.register(FeedToken)
+class FeedTokenAdmin(admin.ModelAdmin):
+    list_display = ["person", "created_at"]
+    search_fields = ["person__email"]
+    readonly_fields = ["token"]

@@ -210,6 +210,11 @@ class Event(models.Model):
         related_name="events",
     )
     cycle_year = models.PositiveSmallIntegerField(_("wheel year"), null=True, blank=True)
+    is_annual_meeting = models.BooleanField(
+        _("annual meeting"),
+        default=False,
+        help_text=_("The status report is due four weeks before."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -263,3 +268,90 @@ class FeedToken(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("calendar_app:private_feed", kwargs={"token": self.token})
+
+
+class ReminderKind(models.TextChoices):
+    MEASURE_DUE = "measure_due", _("A measure I am responsible for is due soon")
+    OVERDUE_DIGEST = "overdue_digest", _("Weekly list of overdue measures (secretary, leader)")
+    DELEGATED_PENDING = "delegated_pending", _("My branch has not done a delegated measure")
+    EVENT_TOMORROW = "event_tomorrow", _("An event tomorrow")
+    REPORT_DUE = "report_due", _("The status report is due before the annual meeting")
+
+
+class NotificationSettings(models.Model):
+    """Which reminders a person wants, and whether at once or as a weekly digest."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="notification_settings",
+    )
+    unsubscribed = models.JSONField(_("kinds turned off"), default=list, blank=True)
+    event_reminders = models.BooleanField(_("remind me of events the day before"), default=False)
+    weekly_digest = models.BooleanField(
+        _("collect my reminders in one weekly email"), default=False
+    )
+
+    class Meta:
+        verbose_name = _("notification settings")
+        verbose_name_plural = _("notification settings")
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class Delivery(models.Model):
+    """One reminder to one person about one thing on one day: the outbox row.
+
+    The unique key makes the scan safe to run again; the status and claim make
+    the dispatch safe to run in parallel and after a crash.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=ReminderKind.choices)
+    object_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    date = models.DateField(_("reminder date"))
+    send_after = models.DateField(_("send from"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=DeliveryStatus.choices,
+        default=DeliveryStatus.PENDING,
+        db_index=True,
+    )
+    claim = models.UUIDField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder delivery")
+        verbose_name_plural = _("reminder deliveries")
+        ordering = ["-date", "recipient"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "object_type", "object_id", "date"],
+                name="delivery_unique_key",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "send_after"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipient} ({self.date})"

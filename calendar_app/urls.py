@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_feeds
+from . import views, views_feeds, views_notifications
 
 app_name = "calendar_app"
 
@@ -18,4 +18,13 @@ urlpatterns = [
     path("wheel/<int:pk>/delete/", views.wheel_entry_delete, name="wheel_delete"),
     path("feed/", views.feed_settings, name="feed_settings"),
     path("feed/<str:token>.ics", views_feeds.private_feed, name="private_feed"),
+]
+
+urlpatterns += [
+    path("notifications/", views_notifications.notification_settings, name="notifications"),
+    path(
+        "notifications/unsubscribe/<str:token>/",
+        views_notifications.unsubscribe,
+        name="unsubscribe",
+    ),
 ]

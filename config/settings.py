@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -149,6 +150,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Handlingsplan <noreply@localhost>")
+# Absolute links in emails and feeds point here.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Celery: without a broker, tasks run in-process so the demo needs nothing else.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -159,7 +162,20 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+# Every periodic task, in one place. Each run expires before the next, so a
+# backlog never piles up; exactly one beat runs (docker-compose.yml).
+CELERY_BEAT_SCHEDULE = {
+    "reminders-hourly": {
+        "task": "calendar_app.tasks.reminders_hourly",
+        "schedule": crontab(minute=0),
+        "options": {"expires": 50 * 60},
+    },
+    "dispatch-retries": {
+        "task": "calendar_app.tasks.dispatch_deliveries",
+        "schedule": crontab(minute="*/10"),
+        "options": {"expires": 9 * 60},
+    },
+}
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -112,6 +112,12 @@ class Organisation(TreeNode):
     time_zone = models.CharField(
         _("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="Europe/Oslo"
     )
+    reminder_days = models.JSONField(
+        _("reminder days before due"),
+        default=list,
+        blank=True,
+        help_text=_("Days before a measure's due window ends to remind; empty: 14 and 2."),
+    )
 
     objects = OrganisationQuerySet.as_manager(with_tree_fields=False)
 

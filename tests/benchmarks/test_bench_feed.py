@@ -28,17 +28,28 @@ def _median_ms(client: Client, url: str) -> float:
 
 def test_feed_timing(db):
     organisation = Organisation.objects.create(
-        name="Benkelag", slug="benkelag", kind="branch",
+        name="Benkelag",
+        slug="benkelag",
+        kind="branch",
         parent=Organisation.objects.get(slug="rodt"),
     )
     start = timezone.now()
-    Event.objects.bulk_create([
-        Event(organisation=organisation, title=f"Møte {n}", visibility="public",
-              location="Folkets hus", starts_at=start + timezone.timedelta(days=n))
-        for n in range(500)
-    ])
+    Event.objects.bulk_create(
+        [
+            Event(
+                organisation=organisation,
+                title=f"Møte {n}",
+                visibility="public",
+                location="Folkets hus",
+                starts_at=start + timezone.timedelta(days=n),
+            )
+            for n in range(500)
+        ]
+    )
     client = Client()
     feed = _median_ms(client, "/org/benkelag/calendar.ics")
     minimal = _median_ms(client, "/org/benkelag/")
-    print(f"\npublic feed, 500 events: {feed:.1f} ms; organisation page: {minimal:.1f} ms;"
-          f" ratio {feed / minimal:.1f} (median of {ROUNDS})")
+    print(
+        f"\npublic feed, 500 events: {feed:.1f} ms; organisation page: {minimal:.1f} ms;"
+        f" ratio {feed / minimal:.1f} (median of {ROUNDS})"
+    )

@@ -1,0 +1,125 @@
+"""The one email module: reminders, in the recipient's language, with one-click unsubscribe."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from goals.models import Assignment, Measure
+from organisations.models import Organisation
+
+from .models import Delivery, Event, ReminderKind
+
+UNSUBSCRIBE_SALT = "handlingsplan.unsubscribe"
+
+
+def unsubscribe_token(person_id: int, kinds: list[str]) -> str:
+    return signing.dumps(
+        {"p": person_id, "k": sorted(set(kinds))}, salt=UNSUBSCRIBE_SALT, compress=True
+    )
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, list[str]]:
+    """The person and kinds a token unsubscribes; BadSignature for anything forged."""
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    kinds = [kind for kind in data["k"] if kind in ReminderKind.values]
+    return int(data["p"]), kinds
+
+
+def _items(rows: list[Delivery]) -> list[dict]:
+    """What each reminder is about, with a link; objects fetched once per type."""
+    ids: dict[str, set[int]] = defaultdict(set)
+    for row in rows:
+        ids[row.object_type.model].add(row.object_id)
+    objects = {
+        ("measure", m.pk): m
+        for m in Measure.objects.filter(pk__in=ids["measure"]).select_related(
+            "goal__plan__organisation"
+        )
+    }
+    objects.update(
+        {
+            ("event", e.pk): e
+            for e in Event.objects.filter(pk__in=ids["event"]).select_related("organisation")
+        }
+    )
+    objects.update(
+        {
+            ("assignment", a.pk): a
+            for a in Assignment.objects.filter(pk__in=ids["assignment"]).select_related(
+                "measure__goal__plan", "organisation"
+            )
+        }
+    )
+    objects.update(
+        {("organisation", o.pk): o for o in Organisation.objects.filter(pk__in=ids["organisation"])}
+    )
+    items = []
+    for row in rows:
+        target = objects.get((row.object_type.model, row.object_id))
+        if target is None:
+            continue  # deleted since the scan: nothing to remind about
+        if isinstance(target, Assignment):
+            title, url = (
+                f"{target.organisation}: {target.measure}",
+                target.measure.get_absolute_url(),
+            )
+            due = target.measure.due_text
+        elif isinstance(target, Organisation):
+            title, url, due = (
+                str(target),
+                reverse("organisations:dashboard", args=[target.slug]),
+                "",
+            )
+        elif isinstance(target, Event):
+            title, url, due = target.title, target.get_absolute_url(), ""
+            when = target.starts_at
+            title = f"{title} ({when:%d.%m.%Y %H:%M})" if not target.all_day else title
+        else:
+            title, url, due = target.text, target.get_absolute_url(), target.due_text
+        items.append(
+            {
+                "kind": row.kind,
+                "kind_label": row.get_kind_display(),
+                "title": title,
+                "url": f"{settings.SITE_URL}{url}",
+                "due": due,
+            }
+        )
+    return items
+
+
+def reminder_email(person, rows: list[Delivery]) -> EmailMultiAlternatives:
+    kinds = sorted({row.kind for row in rows})
+    unsubscribe_url = settings.SITE_URL + reverse(
+        "calendar_app:unsubscribe", args=[unsubscribe_token(person.pk, kinds)]
+    )
+    with translation.override(person.language or settings.LANGUAGE_CODE):
+        items = _items(rows)
+        context = {
+            "person": person,
+            "items": items,
+            "unsubscribe_url": unsubscribe_url,
+            "settings_url": settings.SITE_URL + reverse("calendar_app:notifications"),
+        }
+        subject = render_to_string("emails/reminder-subject.txt", context).strip()
+        body = render_to_string("emails/reminder-body.txt", context)
+        html = render_to_string("emails/reminder-body.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=body,
+        to=[person.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Content-Language": person.language or settings.LANGUAGE_CODE,
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    return message

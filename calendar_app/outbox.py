@@ -1,0 +1,131 @@
+"""Dispatching the outbox: claim due rows, send after commit, mark them sent.
+
+Parallel dispatchers never take the same row (SELECT … FOR UPDATE SKIP LOCKED);
+a claim older than the timeout is taken again, so a killed worker loses nothing.
+SMTP and connection errors are retried with backoff and jitter, then recorded
+as failed, where admins see them.
+"""
+
+from __future__ import annotations
+
+import random
+import smtplib
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.core.mail import get_connection
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .emails import reminder_email
+from .models import Delivery, DeliveryStatus
+
+CLAIM_TIMEOUT = timedelta(minutes=15)
+MAX_ATTEMPTS = 5
+TRANSIENT = (smtplib.SMTPException, OSError)
+
+
+@dataclass
+class DispatchResult:
+    sent: int = 0
+    failed: int = 0
+    retrying: int = 0
+    emails: list = field(default_factory=list)
+
+
+def ready(now=None):
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    waiting = Q(status=DeliveryStatus.PENDING, send_after__lte=today) & (
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+    abandoned = Q(status=DeliveryStatus.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT)
+    return Delivery.objects.filter(waiting | abandoned)
+
+
+def claim(batch: int, now=None) -> uuid.UUID | None:
+    now = now or timezone.now()
+    token = uuid.uuid4()
+    with transaction.atomic():
+        ids = list(
+            ready(now)
+            .select_for_update(skip_locked=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch]
+        )
+        if not ids:
+            return None
+        Delivery.objects.filter(pk__in=ids).update(
+            status=DeliveryStatus.SENDING, claim=token, claimed_at=now
+        )
+    return token
+
+
+def _retry_later(rows: list[Delivery], error: Exception, now) -> tuple[int, int]:
+    failed = retrying = 0
+    for row in rows:
+        row.attempts += 1
+        row.last_error = f"{type(error).__name__}: {error}"[:2000]
+        if row.attempts >= MAX_ATTEMPTS:
+            row.status = DeliveryStatus.FAILED
+            failed += 1
+        else:
+            row.status = DeliveryStatus.PENDING
+            delay = min(60 * 2**row.attempts, 3600) + random.uniform(0, 30)
+            row.next_attempt_at = now + timedelta(seconds=delay)
+            retrying += 1
+        row.claim = None
+    Delivery.objects.bulk_update(
+        rows, ["attempts", "last_error", "status", "next_attempt_at", "claim"]
+    )
+    return failed, retrying
+
+
+def dispatch_once(batch: int = 200, now=None) -> DispatchResult:
+    """Claim one batch and send it: one email per recipient, whatever the kinds."""
+    now = now or timezone.now()
+    result = DispatchResult()
+    token = claim(batch, now)
+    if token is None:
+        return result
+    rows = list(Delivery.objects.filter(claim=token).select_related("recipient", "object_type"))
+    by_person: dict[int, list[Delivery]] = defaultdict(list)
+    for row in rows:
+        by_person[row.recipient_id].append(row)
+    connection = get_connection()  # opened on the first send, so a refusal is retried
+    try:
+        for person_rows in by_person.values():
+            message = reminder_email(person_rows[0].recipient, person_rows)
+            try:
+                connection.send_messages([message])
+            except TRANSIENT as error:
+                connection.close()
+                failed, retrying = _retry_later(person_rows, error, now)
+                result.failed += failed
+                result.retrying += retrying
+                continue
+            Delivery.objects.filter(pk__in=[r.pk for r in person_rows], claim=token).update(
+                status=DeliveryStatus.SENT, sent_at=timezone.now(), claim=None
+            )
+            result.sent += len(person_rows)
+            result.emails.append(message)
+    finally:
+        connection.close()
+    return result
+
+
+def dispatch(batch: int = 200, now=None, max_batches: int = 1000) -> DispatchResult:
+    """Send everything that is due, batch by batch."""
+    total = DispatchResult()
+    for _ in range(max_batches):
+        result = dispatch_once(batch, now)
+        total.sent += result.sent
+        total.failed += result.failed
+        total.retrying += result.retrying
+        total.emails += result.emails
+        if not (result.sent or result.failed or result.retrying):
+            break
+    return total
