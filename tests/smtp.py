@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import logging
 import socket
 import threading
 from contextlib import contextmanager
@@ -27,6 +28,9 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
 @contextmanager
