@@ -52,6 +52,13 @@ def member_token() -> str:
     return feed_token_for(User.objects.get(email="medlem@example.org")).token
 
 
+def unsubscribe_for_member() -> str:
+    from calendar_app.emails import unsubscribe_token
+    from organisations.models import User
+
+    return unsubscribe_token(User.objects.get(email="medlem@example.org").pk, ["event_tomorrow"])
+
+
 def akershus_cycle_entry() -> int:
     from calendar_app.models import CycleEntry
 
@@ -301,6 +308,11 @@ MATRIX = [
     ("organisations:calendar_feed", lambda: {"slug": "rodt-asker"}, "get", None, ALL_200),
     ("calendar_app:private_feed", lambda: {"token": member_token()}, "get", None, ALL_200),
     ("calendar_app:feed_settings", dict, "get", None, (302, 200, 200, 200, 200, 200)),
+    ("calendar_app:notifications", dict, "get", None, (302, 200, 200, 200, 200, 200)),
+    ("calendar_app:unsubscribe", lambda: {"token": unsubscribe_for_member()}, "get", None,
+     ALL_200),
+    ("calendar_app:unsubscribe", lambda: {"token": "forged:token"}, "post", None,
+     (404, 404, 404, 404, 404, 404)),
     (
         "calendar_app:event_new",
         lambda: {"slug": "rodt-asker"},
