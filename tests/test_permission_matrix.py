@@ -309,10 +309,14 @@ MATRIX = [
     ("calendar_app:private_feed", lambda: {"token": member_token()}, "get", None, ALL_200),
     ("calendar_app:feed_settings", dict, "get", None, (302, 200, 200, 200, 200, 200)),
     ("calendar_app:notifications", dict, "get", None, (302, 200, 200, 200, 200, 200)),
-    ("calendar_app:unsubscribe", lambda: {"token": unsubscribe_for_member()}, "get", None,
-     ALL_200),
-    ("calendar_app:unsubscribe", lambda: {"token": "forged:token"}, "post", None,
-     (404, 404, 404, 404, 404, 404)),
+    ("calendar_app:unsubscribe", lambda: {"token": unsubscribe_for_member()}, "get", None, ALL_200),
+    (
+        "calendar_app:unsubscribe",
+        lambda: {"token": "forged:token"},
+        "post",
+        None,
+        (404, 404, 404, 404, 404, 404),
+    ),
     (
         "calendar_app:event_new",
         lambda: {"slug": "rodt-asker"},
