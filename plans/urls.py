@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_lifecycle
+from . import views, views_lifecycle, views_pdf
 
 app_name = "plans"
 
@@ -25,4 +25,6 @@ urlpatterns = [
     path("<int:pk>/delete/", views_lifecycle.plan_delete_view, name="delete"),
     path("<int:pk>/history/", views_lifecycle.plan_history, name="history"),
     path("<int:pk>/compare/", views_lifecycle.plan_compare, name="compare"),
+    path("<int:pk>/plan.pdf", views_pdf.plan_pdf_view, name="pdf"),
+    path("<int:pk>/report.pdf", views_pdf.report_pdf_view, name="report_pdf"),
 ]

@@ -1,0 +1,184 @@
+"""The printed documents: the plan and its status report, as PDF (WeasyPrint).
+
+One renderer per document, each returning bytes, rendered in the plan's
+language. The renderer fetches only the app's own static files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+from collections import defaultdict
+from datetime import date
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.cache import cache
+from django.db.models import Max, Prefetch
+from django.template.loader import render_to_string
+from django.utils import translation
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from calendar_app.models import elections_between, year_types
+from calendar_app.wheel import wheel_picture
+from goals.charts import target_chart, target_progress
+from goals.models import Assignment, Measure, ProgressNote
+from goals.rollup import rollup
+
+from .models import Plan, PlanStatus
+from .selectors import plan_document
+
+BASE_URL = "https://handlingsplan.invalid/"
+
+
+class StaticFilesOnly(URLFetcher):
+    """Serves the app's static files to the renderer and refuses everything else."""
+
+    def fetch(self, url, headers=None):
+        parts = urlsplit(url)
+        base = urlsplit(BASE_URL)
+        static_prefix = "/" + settings.STATIC_URL.strip("/") + "/"
+        if (parts.scheme, parts.netloc) != (base.scheme, base.netloc) or not parts.path.startswith(
+            static_prefix
+        ):
+            raise ValueError(f"The PDF renderer only reads the app's static files: {url}")
+        relative = parts.path[len(static_prefix) :]
+        if ".." in relative.split("/"):
+            raise ValueError(f"No such static file: {relative}")
+        path = finders.find(relative)
+        if not path:
+            raise ValueError(f"No such static file: {relative}")
+        with open(path, "rb") as handle:
+            body = handle.read()
+        content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body, {"Content-Type": content_type})
+
+
+def fingerprint(plan: Plan, report: bool) -> str:
+    """Changes whenever what the document shows changes (its text, or its progress)."""
+    last = plan.activities.aggregate(last=Max("pk"))["last"]
+    key = (
+        f"{plan.pk}:{plan.revision}:{plan.status}:{plan.updated_at}:{last}:{report}:{plan.language}"
+    )
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def _wheel(plan: Plan) -> dict:
+    years = list(range(plan.first_year, plan.last_year + 1))
+    elections = elections_between(plan.first_year, plan.last_year)
+    country = plan.organisation.country
+    types = {year: year_types(country, year, elections) for year in years}
+    entries = list(plan.cycle_entries.order_by("month", "day", "pk"))
+    rows = []
+    for month in range(1, 13):
+        in_month = [e for e in entries if e.month == month]
+        if in_month:
+            rows.append(
+                (
+                    date(2000, month, 1),
+                    [[e for e in in_month if e.applies_to(types[y])] for y in years],
+                )
+            )
+    return {
+        "years": years,
+        "rows": rows,
+        "entries": entries,
+        "picture": wheel_picture(entries) if entries else None,
+    }
+
+
+def _render(template: str, context: dict, plan: Plan) -> bytes:
+    html = render_to_string(template, context)
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesOnly())
+    return document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+
+
+def render_plan_pdf(plan: Plan) -> bytes:
+    with translation.override(plan.language):
+        context = {
+            "plan": plan,
+            "document": plan_document(plan),
+            "wheel": _wheel(plan),
+            "draft": plan.status not in (PlanStatus.ADOPTED, PlanStatus.ARCHIVED),
+        }
+        return _render("pdf/plan.html", context, plan)
+
+
+def render_report_pdf(plan: Plan) -> bytes:
+    """The status report (årsberetning): what was done, goal by goal."""
+    with translation.override(plan.language):
+        document = plan_document(plan)
+        measures = Measure.objects.filter(goal__plan=plan)
+        progress = rollup(measures)
+        notes = defaultdict(list)
+        for note in (
+            ProgressNote.objects.filter(measure__goal__plan=plan)
+            .exclude(text="")
+            .select_related("assignment__organisation")
+            .order_by("created_at")
+        ):
+            notes[note.measure_id].append(note)
+        delegated = list(
+            Measure.objects.filter(goal__plan=plan, delegated=True)
+            .prefetch_related(
+                Prefetch(
+                    "assignments",
+                    queryset=Assignment.objects.select_related("organisation").order_by(
+                        "organisation__name"
+                    ),
+                )
+            )
+            .order_by("goal__section__order", "goal__order", "order")
+        )
+        organisations = sorted(
+            {a.organisation for m in delegated for a in m.assignments.all()}, key=lambda o: o.name
+        )
+        matrix = [
+            (
+                m,
+                [
+                    next((a for a in m.assignments.all() if a.organisation_id == o.pk), None)
+                    for o in organisations
+                ],
+            )
+            for m in delegated
+        ]
+        targets = []
+        for section_node in document:
+            for node in section_node.goals:
+                for target in node.goal.targets.all():
+                    measurements = list(target.measurements.order_by("-date"))
+                    targets.append(
+                        {
+                            "target": target,
+                            "chart": target_chart(target, measurements),
+                            "latest": measurements[0] if measurements else None,
+                            "progress": target_progress(
+                                target, measurements[0] if measurements else None
+                            ),
+                        }
+                    )
+        context = {
+            "plan": plan,
+            "document": document,
+            "progress": progress,
+            "notes": notes,
+            "organisations": organisations,
+            "matrix": matrix,
+            "targets": targets,
+            "draft": False,
+        }
+        return _render("pdf/report.html", context, plan)
+
+
+def plan_pdf(plan: Plan, *, report: bool = False) -> tuple[bytes, str]:
+    """The PDF and its fingerprint, from the cache when the plan has not changed."""
+    etag = fingerprint(plan, report)
+    key = f"plan-pdf:{etag}"
+    body = cache.get(key)
+    if body is None:
+        body = render_report_pdf(plan) if report else render_plan_pdf(plan)
+        cache.set(key, body, timeout=60 * 60 * 24)
+    return body, etag

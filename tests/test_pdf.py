@@ -1,0 +1,126 @@
+"""The printed plan and report: every word of the seed, tagged, fonts embedded, safe."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+from django.urls import reverse
+
+from plans.models import Plan
+from plans.pdf import BASE_URL, StaticFilesOnly, render_plan_pdf, render_report_pdf
+from tests.conftest import missing_service
+from tests.test_plan_page import seed_goals_and_measures
+
+pytestmark = pytest.mark.django_db
+
+
+def poppler(tool: str) -> str:
+    path = shutil.which(tool)
+    if not path:
+        missing_service(f"{tool} (Debian package poppler-utils) is not installed")
+    return path
+
+
+def run(tool: str, pdf: bytes, tmp_path, *args: str) -> str:
+    source = tmp_path / "document.pdf"
+    source.write_bytes(pdf)
+    return subprocess.run(
+        [poppler(tool), *args, str(source), "-"]
+        if tool == "pdftotext"
+        else [poppler(tool), *args, str(source)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
+
+
+def plain(text: str) -> str:
+    """Text as read: hyphenation undone, lines joined, spaces collapsed."""
+    text = re.sub("\u2010\\s*\n\\s*", "", text)
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def national_pdf(django_db_blocker):
+    with django_db_blocker.unblock():
+        plan = Plan.objects.get(organisation__slug="rodt", title="Handlingsplan 2023–2025")
+        return render_plan_pdf(plan)
+
+
+def test_national_plan_pdf_holds_every_goal_and_measure_of_the_seed(national_pdf, tmp_path):
+    text = plain(run("pdftotext", national_pdf, tmp_path))
+    missing = [item for item in seed_goals_and_measures() if plain(item) not in text]
+    assert missing == []
+
+
+def test_pdf_is_tagged_and_embeds_every_font(national_pdf, tmp_path):
+    info = run("pdfinfo", national_pdf, tmp_path)
+    assert re.search(r"^Tagged:\s+yes$", info, re.MULTILINE)
+    fonts = run("pdffonts", national_pdf, tmp_path).splitlines()[2:]
+    assert fonts, "the PDF lists its fonts"
+    for line in fonts:
+        assert line.split()[-5] == "yes", line  # the "emb" column
+
+
+def test_a_draft_carries_the_draft_mark_and_the_adopted_plan_does_not(national_pdf, tmp_path):
+    draft = Plan.objects.get(organisation__slug="rodt-akershus", title="Arbeidsutkast 2027")
+    assert "UTKAST" in run("pdftotext", render_plan_pdf(draft), tmp_path)
+    assert "UTKAST" not in run("pdftotext", national_pdf, tmp_path)
+    swedish = Plan.objects.get(organisation__slug="v-uppsala")
+    swedish.status = "draft"
+    assert "FÖRSLAG" in run("pdftotext", render_plan_pdf(swedish), tmp_path)
+
+
+def test_report_lists_measures_notes_and_the_branch_matrix(tmp_path):
+    plan = Plan.objects.get(organisation__slug="rodt-akershus", title="Handlingsplan 2026")
+    text = plain(run("pdftotext", render_report_pdf(plan), tmp_path))
+    assert "Representantene inviteres til hvert styremøte." in text
+    assert "Rødt Bærum" in text and "Rødt Asker" in text
+    assert "10 av 12 gjennomført" in text
+
+
+def test_members_only_pdfs_are_not_for_visitors_or_other_parties(client_for):
+    plan = Plan.objects.get(organisation__slug="rodt-akershus", title="Handlingsplan 2026")
+    for name in ("plans:pdf", "plans:report_pdf"):
+        url = reverse(name, args=[plan.pk])
+        assert client_for(None).get(url).status_code == 302
+        assert client_for("outsider").get(url).status_code == 404
+        response = client_for("member").get(url)
+        assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_unchanged_plan_answers_304_and_a_change_makes_a_new_pdf(client_for):
+    plan = Plan.objects.get(organisation__slug="rodt", title="Handlingsplan 2023–2025")
+    client = client_for(None)
+    first = client.get(reverse("plans:pdf", args=[plan.pk]))
+    etag = first["ETag"]
+    assert (
+        client.get(reverse("plans:pdf", args=[plan.pk]), HTTP_IF_NONE_MATCH=etag).status_code == 304
+    )
+    Plan.objects.filter(pk=plan.pk).update(revision=plan.revision + 1)
+    again = client.get(reverse("plans:pdf", args=[plan.pk]), HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 200 and again["ETag"] != etag
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://example.org/logo.png",
+        "file:///etc/passwd",
+        f"{BASE_URL}static/../../config/settings.py",
+        f"{BASE_URL}admin/",
+        "https://handlingsplan.invalid.evil.example/static/css/print.css",
+    ],
+)
+def test_the_renderer_refuses_everything_but_our_static_files(url):
+    with pytest.raises(ValueError):
+        StaticFilesOnly().fetch(url)
+
+
+def test_the_renderer_serves_our_static_files():
+    response = StaticFilesOnly().fetch(f"{BASE_URL}static/css/print.css")
+    assert b"@page" in response.read()
