@@ -230,3 +230,16 @@ def test_khal_imports_the_public_feed(client, tmp_path):
     assert listed.returncode == 0, listed.stderr
     assert "1. mai 2027" in listed.stdout
     assert date(2027, 5, 1).isoformat() in listed.stdout
+
+
+def test_svg_coordinates_are_not_written_with_a_decimal_comma(client_for):
+    """nb and sv write 1,5 for 1.5; SVG needs the dot."""
+    import re
+
+    html = (
+        client_for("member")
+        .get(reverse("calendar_app:wheel_picture", args=["rodt-akershus"]), {"year": 2026})
+        .content.decode()
+    )
+    assert "<svg" in html and "<text" in html
+    assert not re.search(r'(x|y|cx|cy)="-?\d+,\d', html)

@@ -63,3 +63,14 @@ def test_bad_measurements_re_render_with_a_message(client_for):
 def test_progress_handles_a_falling_target():
     target = Target(baseline_value=Decimal(40), target_value=Decimal(20), name="x")
     assert target_progress(target, Measurement(value=Decimal(30))) == 50
+
+
+def test_chart_coordinates_are_not_written_with_a_decimal_comma(client_for):
+    import re
+
+    html = (
+        client_for("member").get(reverse("goals:target", args=[asker_target().pk])).content.decode()
+    )
+    assert "<circle" in html
+    assert not re.search(r'(cx|cy|y1|y2)="-?\d+,\d', html)
+    assert not re.search(r'points="[^"]*\d,\d+,', html)
