@@ -175,7 +175,7 @@ def _goal(data: dict, *, plan: Plan, section: Section, order: int, parent, bodie
             due=measure.get("due", ""),
             recurrence=measure.get("recurrence", ""),
             delegated=measure.get("delegated", False),
-            tags=measure.get("tags", []),
+            tags=[TAG_NAMES.get(tag, tag) for tag in measure.get("tags", [])],
         )
     for target in data.get("targets", []):
         target_create(
