@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from .models import Assignment, Goal, Measure, Measurement, ProgressNote, Tag, Target
+from .models import (
+    Assignment,
+    Goal,
+    Measure,
+    Measurement,
+    OccurrenceTick,
+    ProgressNote,
+    Tag,
+    Target,
+)
 
 
 class MeasureInline(admin.TabularInline):
@@ -80,3 +89,12 @@ class MeasurementAdmin(admin.ModelAdmin):
     search_fields = ["target__name", "source"]
     date_hierarchy = "date"
     autocomplete_fields = ["target", "recorded_by"]
+
+
+@admin.register(OccurrenceTick)
+class OccurrenceTickAdmin(admin.ModelAdmin):
+    list_display = ["measure", "occurrence", "assignment", "done_by", "done_at"]
+    list_filter = ["occurrence"]
+    search_fields = ["measure__text", "done_by__email"]
+    list_select_related = ["measure", "assignment__organisation", "done_by"]
+    autocomplete_fields = ["measure", "assignment", "done_by"]

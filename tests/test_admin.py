@@ -1,0 +1,33 @@
+"""Every model is in the admin, and every admin list and form opens."""
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.urls import reverse
+
+from organisations.models import User
+
+OUR_APPS = {"organisations", "plans", "goals", "calendar_app"}
+
+
+@pytest.fixture
+def superuser_client(client, db):
+    user = User.objects.create_superuser(email="root@example.org", password="x-long-pass-1")
+    client.force_login(user)
+    return client
+
+
+def test_every_model_of_our_apps_is_registered():
+    ours = {m for m in apps.get_models() if m._meta.app_label in OUR_APPS}
+    assert ours - set(admin.site._registry) == set()
+
+
+def test_every_admin_list_and_add_form_opens(superuser_client):
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label not in OUR_APPS:
+            continue
+        info = (model._meta.app_label, model._meta.model_name)
+        response = superuser_client.get(reverse("admin:%s_%s_changelist" % info), {"q": "a"})
+        assert response.status_code == 200, info
+        if model_admin.has_add_permission(response.wsgi_request):
+            assert superuser_client.get(reverse("admin:%s_%s_add" % info)).status_code == 200
