@@ -27,7 +27,7 @@ def test_every_admin_list_and_add_form_opens(superuser_client):
         if model._meta.app_label not in OUR_APPS:
             continue
         info = (model._meta.app_label, model._meta.model_name)
-        response = superuser_client.get(reverse("admin:%s_%s_changelist" % info), {"q": "a"})
+        response = superuser_client.get(reverse("admin:{}_{}_changelist".format(*info)), {"q": "a"})
         assert response.status_code == 200, info
         if model_admin.has_add_permission(response.wsgi_request):
-            assert superuser_client.get(reverse("admin:%s_%s_add" % info)).status_code == 200
+            assert superuser_client.get(reverse("admin:{}_{}_add".format(*info))).status_code == 200
