@@ -191,20 +191,27 @@ def subgoal_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _delete(request: HttpRequest, obj, plan: Plan, delete, *, what: str, done: str):
+    """GET: a confirmation page. POST: delete; htmx removes the item, a page goes back."""
+    if request.method == "POST":
+        delete()
+        if request.htmx:
+            return HttpResponse("")
+        messages.success(request, done)
+        return redirect(plan.get_edit_url())
+    return render(request, "plans/confirm_delete.html", {"plan": plan, "object": obj, "what": what})
+
+
 @login_required
 def goal_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     goal = editable_goal(request, pk)
-    plan = goal.plan
-    if request.method == "POST":
-        goal_delete(goal=goal, by=request.user)
-        if request.htmx:
-            return HttpResponse("")
-        messages.success(request, _("The goal was deleted."))
-        return redirect(plan.get_edit_url())
-    return render(
+    return _delete(
         request,
-        "plans/confirm_delete.html",
-        {"plan": plan, "object": goal, "what": _("the goal and all its measures")},
+        goal,
+        goal.plan,
+        lambda: goal_delete(goal=goal, by=request.user),
+        what=_("the goal and all its measures"),
+        done=_("The goal was deleted."),
     )
 
 
@@ -327,17 +334,13 @@ def measure_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def measure_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     measure = editable_measure(request, pk)
-    plan = measure.goal.plan
-    if request.method == "POST":
-        measure_delete(measure=measure, by=request.user)
-        if request.htmx:
-            return HttpResponse("")
-        messages.success(request, _("The measure was deleted."))
-        return redirect(plan.get_edit_url())
-    return render(
+    return _delete(
         request,
-        "plans/confirm_delete.html",
-        {"plan": plan, "object": measure, "what": _("the measure")},
+        measure,
+        measure.goal.plan,
+        lambda: measure_delete(measure=measure, by=request.user),
+        what=_("the measure"),
+        done=_("The measure was deleted."),
     )
 
 

@@ -10,11 +10,11 @@ from django.urls import reverse
 from goals.models import Assignment, Measure, OccurrenceTick, ProgressNote
 from goals.progress import measure_tick
 from goals.rollup import rollup
-from goals.services import goal_create, measure_create
-from organisations.models import Body, Organisation, User
+from goals.services import measure_create
+from organisations.models import Organisation, User
 from organisations.services import organisation_create
 from plans.models import Plan
-from plans.services import plan_adopt, plan_create, plan_propose, section_create
+from tests.factories import adopt, county_plan  # noqa: E402
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -161,30 +161,12 @@ def test_branch_secretary_ticks_its_share_and_the_county_board_sees_it(client_fo
 
 def test_roll_up_counts_occurrences_and_branches_and_leaves_out_cancelled(db):
     admin = User.objects.get(email="admin@example.org")
-    akershus = Organisation.objects.get(slug="rodt-akershus")
-    plan = plan_create(
-        organisation=akershus,
-        title="Regneplan",
-        kind="handlingsplan",
-        first_year=2026,
-        last_year=2026,
-        language="nb",
-        visibility="members",
-    )
-    goal = goal_create(
-        plan=plan, section=section_create(plan=plan, title="Del", order=1), title="Mål"
-    )
+    plan, goal = county_plan("Regneplan")
     plain = measure_create(goal=goal, text="Vanlig")
     cancelled = measure_create(goal=goal, text="Avlyst")
     quarterly = measure_create(goal=goal, text="Kvartalsvis", recurrence="FREQ=MONTHLY;INTERVAL=3")
     delegated = measure_create(goal=goal, text="Alle lag", delegated=True)
-    plan_propose(plan=plan, by=admin)
-    plan_adopt(
-        plan=plan,
-        meeting=Body.objects.get(organisation=akershus, name="Fylkesårsmøtet"),
-        on=date(2026, 1, 10),
-        by=admin,
-    )
+    adopt(plan)
     measure_tick(measure=plain, by=admin)
     measure_tick(measure=cancelled, by=admin, status="cancelled", note="Ikke aktuelt")
     for day in (date(2026, 1, 1), date(2026, 4, 1)):

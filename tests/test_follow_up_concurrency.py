@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import threading
-from datetime import date
 
 import pytest
 from django.db import connection, connections
 
 from goals.models import Measure, ProgressNote
 from goals.progress import measure_tick
-from goals.services import goal_create, measure_create
-from organisations.models import Body, Organisation, User
-from plans.services import plan_adopt, plan_create, plan_propose, section_create
+from goals.services import measure_create
+from organisations.models import User
 from tests.conftest import missing_service
+from tests.factories import adopt, county_plan
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -26,27 +25,9 @@ def adopted_measures():
 
     load_demo()
     admin = User.objects.get(email="admin@example.org")
-    akershus = Organisation.objects.get(slug="rodt-akershus")
-    plan = plan_create(
-        organisation=akershus,
-        title="Samtidig",
-        kind="handlingsplan",
-        first_year=2026,
-        last_year=2026,
-        language="nb",
-        visibility="members",
-    )
-    goal = goal_create(
-        plan=plan, section=section_create(plan=plan, title="Del", order=1), title="Mål"
-    )
+    plan, goal = county_plan("Samtidig")
     measures = [measure_create(goal=goal, text=f"Tiltak {n}") for n in range(21)]
-    plan_propose(plan=plan, by=admin)
-    plan_adopt(
-        plan=plan,
-        meeting=Body.objects.get(organisation=akershus, name="Fylkesårsmøtet"),
-        on=date(2026, 1, 10),
-        by=admin,
-    )
+    adopt(plan)
     return admin, measures
 
 
