@@ -14,7 +14,7 @@ from goals.services import measure_create
 from organisations.models import Organisation, User
 from organisations.services import organisation_create
 from plans.models import Plan
-from tests.factories import adopt, county_plan  # noqa: E402
+from tests.factories import adopt, county_plan
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
