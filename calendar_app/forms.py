@@ -53,6 +53,11 @@ class EventForm(forms.Form):
     visibility = forms.ChoiceField(
         label=_("Who may see it"), choices=EventVisibility.choices, initial=EventVisibility.MEMBERS
     )
+    is_annual_meeting = forms.BooleanField(
+        label=_("This is the annual meeting"),
+        required=False,
+        help_text=_("The board is reminded of the status report four weeks before."),
+    )
     for_descendants = forms.BooleanField(
         label=_("For all organisations below"),
         required=False,
@@ -76,6 +81,7 @@ class EventForm(forms.Form):
                 "description": instance.description,
                 "visibility": instance.visibility,
                 "for_descendants": instance.for_descendants,
+                "is_annual_meeting": instance.is_annual_meeting,
             }
         super().__init__(*args, **kwargs)
 
@@ -111,6 +117,7 @@ class EventForm(forms.Form):
             "description": data["description"],
             "visibility": data["visibility"],
             "for_descendants": data["for_descendants"],
+            "is_annual_meeting": data["is_annual_meeting"],
         }
 
 

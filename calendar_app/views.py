@@ -61,12 +61,14 @@ def _source(event: Event) -> str:
     return "event"
 
 
-def _filtered(request: HttpRequest, organisation: Organisation, events):
-    origin = request.GET.get("origin", "")
-    if origin == "own":
-        events = events.filter(organisation=organisation)
-    elif origin == "above":
-        events = events.exclude(organisation=organisation)
+def _filtered(request: HttpRequest, organisations: list[Organisation], events):
+    """Narrow to one of the organisations shown (this one or one above) and to one kind."""
+    by_slug = {organisation.slug: organisation for organisation in organisations}
+    chosen = request.GET.get("organisation", "")
+    if chosen in by_slug:
+        events = events.filter(organisation=by_slug[chosen])
+    else:
+        chosen = ""
     kind = request.GET.get("kind", "")
     if kind == "wheel":
         events = events.filter(cycle_entry__isnull=False)
@@ -74,7 +76,9 @@ def _filtered(request: HttpRequest, organisation: Organisation, events):
         events = events.filter(measure__isnull=False)
     elif kind == "event":
         events = events.filter(cycle_entry__isnull=True, measure__isnull=True)
-    return events, {"origin": origin, "kind": kind}
+    else:
+        kind = ""
+    return events, {"organisation": chosen, "kind": kind}
 
 
 def calendar_month(request: HttpRequest, slug: str) -> HttpResponse:
@@ -91,7 +95,7 @@ def calendar_month(request: HttpRequest, slug: str) -> HttpResponse:
     start = timezone.make_aware(datetime.combine(weeks[0][0], time()), zone)
     end = timezone.make_aware(datetime.combine(weeks[-1][-1], time.max), zone)
     events, filters = _filtered(
-        request, organisation, calendar_events(request.user, [organisation])
+        request, [*ancestors, organisation], calendar_events(request.user, [organisation])
     )
     by_day = defaultdict(list)
     for event in events.filter(starts_at__gte=start, starts_at__lte=end).order_by("starts_at"):
@@ -120,7 +124,7 @@ def calendar_agenda(request: HttpRequest, slug: str) -> HttpResponse:
     organisation, ancestors = organisation_with_ancestors(slug)
     now = timezone.now() - timedelta(hours=12)
     events, filters = _filtered(
-        request, organisation, calendar_events(request.user, [organisation])
+        request, [*ancestors, organisation], calendar_events(request.user, [organisation])
     )
     events = list(events.filter(starts_at__gte=now).order_by("starts_at")[:200])
     for event in events:

@@ -137,7 +137,17 @@ class Organisation(TreeNode):
         return zoneinfo.ZoneInfo(self.time_zone)
 
     def clean(self) -> None:
-        super().clean()  # refuses cycles
+        try:
+            super().clean()  # tree_queries refuses cycles
+        except ValidationError:
+            raise ValidationError(
+                {
+                    "parent": _(
+                        "An organisation cannot be placed under itself or under one of the "
+                        "organisations below it."
+                    )
+                }
+            ) from None
         if self.parent_id and self.parent_id == self.pk:
             raise ValidationError({"parent": _("An organisation cannot be its own parent.")})
         if self.kind == OrganisationKind.NATIONAL and self.parent_id:

@@ -140,6 +140,7 @@ def _events(rows: list[dict], orgs) -> None:
                 "description": row.get("description", ""),
                 "visibility": row["visibility"],
                 "for_descendants": row.get("for_descendants", False),
+                "is_annual_meeting": row.get("annual_meeting", False),
             },
         )
 

@@ -34,7 +34,7 @@ def test_moving_a_county_under_its_own_branch_is_refused(party):
     root, county, branch = party
     with pytest.raises(ValidationError) as error:
         organisation_move(organisation=county, parent=branch)
-    assert "descendant of itself" in str(error.value) or "etterkommer" in str(error.value)
+    assert "kan ikke plasseres under seg selv" in error.value.message_dict["parent"][0]
     county.refresh_from_db()
     assert county.parent_id == root.pk
 

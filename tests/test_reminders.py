@@ -181,3 +181,41 @@ def test_ticking_works_while_the_broker_is_down(client_for, settings):
     assert response.status_code == 302
     measure.refresh_from_db()
     assert measure.status == "done"
+
+
+def test_report_reminder_four_weeks_before_the_annual_meeting_and_events_for_those_opted_in():
+    from datetime import datetime, time
+
+    from calendar_app.models import Event
+    from organisations.models import Organisation
+
+    asker = Organisation.objects.get(slug="rodt-asker")
+    day = date(2027, 1, 6)
+    meeting = Event.objects.create(
+        organisation=asker,
+        title="Årsmøte",
+        is_annual_meeting=True,
+        visibility="members",
+        starts_at=timezone.make_aware(datetime.combine(day + timedelta(days=28), time(19))),
+    )
+    party = Event.objects.create(
+        organisation=asker,
+        title="Medlemsfest",
+        visibility="members",
+        starts_at=timezone.make_aware(datetime.combine(day + timedelta(days=1), time(19))),
+    )
+    member = User.objects.get(email="medlem@example.org")
+    NotificationSettings.objects.create(person=member, event_reminders=True)
+    scan(day)
+    report = set(
+        Delivery.objects.filter(kind=ReminderKind.REPORT_DUE, object_id=meeting.pk).values_list(
+            "recipient__email", flat=True
+        )
+    )
+    assert "sekretaer@example.org" in report and "medlem@example.org" not in report
+    tomorrow = set(
+        Delivery.objects.filter(kind=ReminderKind.EVENT_TOMORROW, object_id=party.pk).values_list(
+            "recipient__email", flat=True
+        )
+    )
+    assert tomorrow == {"medlem@example.org"}  # only those who asked for it
