@@ -11,7 +11,7 @@ urlpatterns = [
     path("goals/", include("goals.urls")),
     path("calendar/", include("calendar_app.urls")),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("language/", organisation_views.language_set, name="language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
 ]

@@ -7,7 +7,15 @@ from django.db import transaction
 from goals.progress import assignments_for_new_organisation
 from plans.activity import activity_record
 
-from .models import Body, Membership, Organisation, OrganisationAdmin, Position, User
+from .models import (
+    Body,
+    Language,
+    Membership,
+    Organisation,
+    OrganisationAdmin,
+    Position,
+    User,
+)
 from .permissions import forget_access
 
 
@@ -121,3 +129,9 @@ def admin_grant(*, person: User, organisation: Organisation, by=None) -> Organis
             summary=str(person),
         )
     return grant
+
+
+def person_language_set(*, person: User, language: str) -> None:
+    """The language a person chose in the menu is also the language of their emails."""
+    if language in dict(Language.choices) and person.language != language:
+        User.objects.filter(pk=person.pk).update(language=language)

@@ -3,6 +3,8 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from calendar_app.selectors import upcoming_events
 from goals.selectors import measures_responsible_for
@@ -12,6 +14,7 @@ from .dashboard import build_dashboard
 from .models import Organisation, OrganisationKind, Position
 from .permissions import can_read_members_content, can_write_plans, require_in
 from .selectors import children_of, organisation_with_ancestors, organisations_of
+from .services import person_language_set
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -83,3 +86,12 @@ def organisation_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "dashboard": dashboard,
         },
     )
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language; a logged-in person keeps it for their emails too."""
+    response = set_language(request)
+    if request.user.is_authenticated:
+        person_language_set(person=request.user, language=request.POST.get("language", ""))
+    return response

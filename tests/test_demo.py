@@ -43,3 +43,11 @@ def test_demo_logins_work_with_the_printed_password(db, client):
         assert response.status_code == 302, email
         assert response.url == "/"
         client.post("/accounts/logout/")
+
+
+def test_choosing_a_language_keeps_it_for_the_persons_emails(client_for, persona):
+    client = client_for("member")
+    response = client.post("/language/", {"language": "sv", "next": "/"})
+    assert response.status_code == 302
+    assert persona("member").language == "sv"
+    assert "Mina organisationer" in client.get("/").content.decode()

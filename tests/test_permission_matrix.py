@@ -147,6 +147,7 @@ ADOPTED_EDIT = (302, 403, 403, 403, 403, 404)
 MATRIX = [
     # (url name, kwargs factory, method, data, expected per persona)
     ("home", dict, "get", None, ALL_200),
+    ("language", dict, "post", {"language": "sv", "next": "/"}, (302, 302, 302, 302, 302, 302)),
     ("organisations:list", dict, "get", None, ALL_200),
     ("organisations:detail", lambda: {"slug": "rodt"}, "get", None, ALL_200),
     ("organisations:detail", lambda: {"slug": "rodt-asker"}, "get", None, ALL_200),
@@ -426,8 +427,8 @@ def _our_url_names() -> set[str]:
             elif isinstance(entry, URLPattern) and entry.name:
                 if namespace in OUR_NAMESPACES:
                     names.add(f"{namespace}:{entry.name}")
-                elif namespace is None and entry.name == "home":
-                    names.add("home")
+                elif namespace is None and entry.name in ("home", "language"):
+                    names.add(entry.name)
 
     walk(get_resolver().url_patterns)
     return names
