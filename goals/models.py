@@ -110,6 +110,20 @@ class MeasureQuerySet(models.QuerySet["Measure"]):
     def visible_to(self, user) -> MeasureQuerySet:
         return self.filter(goal__plan__in=Plan.objects.visible_to(user))
 
+    def with_progress(self) -> MeasureQuerySet:
+        """What the follow-up controls read, fetched in a fixed number of queries."""
+        return self.select_related("completed_by").prefetch_related(
+            "responsible",
+            "tags",
+            "ticks",
+            models.Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related("organisation").order_by(
+                    "organisation__name"
+                ),
+            ),
+        )
+
 
 class Measure(models.Model):
     """Something a plan says will be done (tiltak)."""

@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from organisations.models import Body, Membership, Organisation
-from plans.activity import activity_record
+from plans.activity import plan_activity
 from plans.editing import ensure_editable, move_in_order, reorder, save_revision
 from plans.models import Plan, Section
 
@@ -63,10 +63,9 @@ def goal_create(
         order=order,
         derived_from=derived_from,
     )
-    activity_record(
-        organisation=plan.organisation,
+    plan_activity(
         plan=plan,
-        actor=by,
+        by=by,
         action="goal.create",
         target=goal,
         summary=str(goal),
@@ -80,10 +79,9 @@ def goal_update(*, goal: Goal, expected_revision: int, values: dict, by) -> Goal
     ensure_editable(plan)
     goal, changes = save_revision(goal, expected_revision=expected_revision, values=values)
     if changes:
-        activity_record(
-            organisation=plan.organisation,
+        plan_activity(
             plan=plan,
-            actor=by,
+            by=by,
             action="goal.update",
             target=goal,
             summary=str(goal),
@@ -96,10 +94,9 @@ def goal_update(*, goal: Goal, expected_revision: int, values: dict, by) -> Goal
 def goal_delete(*, goal: Goal, by) -> None:
     plan = goal.plan
     ensure_editable(plan)
-    activity_record(
-        organisation=plan.organisation,
+    plan_activity(
         plan=plan,
-        actor=by,
+        by=by,
         action="goal.delete",
         summary=str(goal),
         changes={"title": [goal.title, None]},
@@ -117,10 +114,9 @@ def goal_siblings(goal: Goal):
 def goal_move(*, goal: Goal, direction: str, by) -> None:
     ensure_editable(goal.plan)
     if move_in_order(goal, goal_siblings(goal), direction):
-        activity_record(
-            organisation=goal.plan.organisation,
+        plan_activity(
             plan=goal.plan,
-            actor=by,
+            by=by,
             action="goal.move",
             target=goal,
             summary=f"{goal} ({direction})",
@@ -133,10 +129,9 @@ def goals_reorder(
 ) -> None:
     ensure_editable(plan)
     reorder(Goal.objects.filter(plan=plan, section=section, parent=parent), ids)
-    activity_record(
-        organisation=plan.organisation,
+    plan_activity(
         plan=plan,
-        actor=by,
+        by=by,
         action="goal.reorder",
         summary=section.title if section else plan.title,
     )
@@ -201,10 +196,9 @@ def measure_create(
     measure.responsible.set(responsible)
     measure.tags.set(tags_get_or_create(tags))
     assignments_sync(measure=measure)
-    activity_record(
-        organisation=goal.plan.organisation,
+    plan_activity(
         plan=goal.plan,
-        actor=by,
+        by=by,
         action="measure.create",
         target=measure,
         summary=str(measure),
@@ -248,10 +242,9 @@ def measure_update(
     for noise in ("due_start", "due_end", "due_precision"):
         changes.pop(noise, None)  # due_text tells the story
     if changes:
-        activity_record(
-            organisation=goal.plan.organisation,
+        plan_activity(
             plan=goal.plan,
-            actor=by,
+            by=by,
             action="measure.update",
             target=measure,
             summary=str(measure),
@@ -264,10 +257,9 @@ def measure_update(
 def measure_delete(*, measure: Measure, by) -> None:
     plan = measure.goal.plan
     ensure_editable(plan)
-    activity_record(
-        organisation=plan.organisation,
+    plan_activity(
         plan=plan,
-        actor=by,
+        by=by,
         action="measure.delete",
         summary=str(measure),
         changes={"text": [measure.text, None]},
@@ -280,10 +272,9 @@ def measure_move(*, measure: Measure, direction: str, by) -> None:
     plan = measure.goal.plan
     ensure_editable(plan)
     if move_in_order(measure, measure.goal.measures.all(), direction):
-        activity_record(
-            organisation=plan.organisation,
+        plan_activity(
             plan=plan,
-            actor=by,
+            by=by,
             action="measure.move",
             target=measure,
             summary=f"{measure} ({direction})",
@@ -294,10 +285,9 @@ def measure_move(*, measure: Measure, direction: str, by) -> None:
 def measures_reorder(*, goal: Goal, ids: list[int], by) -> None:
     ensure_editable(goal.plan)
     reorder(goal.measures.all(), ids)
-    activity_record(
-        organisation=goal.plan.organisation,
+    plan_activity(
         plan=goal.plan,
-        actor=by,
+        by=by,
         action="measure.reorder",
         target=goal,
         summary=str(goal),
@@ -332,10 +322,9 @@ def target_create(
     )
     target.full_clean()
     target.save()
-    activity_record(
-        organisation=goal.plan.organisation,
+    plan_activity(
         plan=goal.plan,
-        actor=by,
+        by=by,
         action="target.create",
         target=target,
         summary=name,
@@ -431,10 +420,9 @@ def measurement_record(*, target: Target, value, date, source: str = "", by) -> 
     measurement = Measurement.objects.create(
         target=target, value=value, date=date, source=source, recorded_by=by
     )
-    activity_record(
-        organisation=target.goal.plan.organisation,
+    plan_activity(
         plan=target.goal.plan,
-        actor=by,
+        by=by,
         action="measurement.create",
         target=target,
         summary=f"{target.name}: {value}",

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -35,18 +35,8 @@ def _measure_for_progress(request: HttpRequest, pk: int) -> Measure:
     return get_visible_or_404(
         request,
         Measure.objects.visible_to(request.user)
-        .select_related("goal__plan__organisation", "completed_by")
-        .prefetch_related(
-            "responsible",
-            "tags",
-            "ticks",
-            Prefetch(
-                "assignments",
-                queryset=Assignment.objects.select_related("organisation").order_by(
-                    "organisation__name"
-                ),
-            ),
-        ),
+        .with_progress()
+        .select_related("goal__plan__organisation"),
         pk=pk,
     )
 
@@ -117,30 +107,21 @@ def my_measures(request: HttpRequest) -> HttpResponse:
         .filter(goal__plan__status="adopted")
         .filter(Q(goal__plan__organisation__in=access.tick) | Q(responsible__in=access.bodies))
         .distinct()
-        .select_related("goal__plan__organisation", "completed_by")
-        .prefetch_related(
-            "responsible",
-            "tags",
-            "ticks",
-            Prefetch("assignments", queryset=Assignment.objects.select_related("organisation")),
-        )
+        .with_progress()
+        .select_related("goal__plan__organisation")
         .order_by("due_end", "goal__plan", "goal__order", "order", "pk")
     )
     page = Paginator(measures, 25).get_page(request.GET.get("page"))
     for measure in page.object_list:
         measure.state = measure_state(request.user, measure, plan_adopted=True)
     delegated = (
-        Measure.objects.filter(
+        Measure.objects.visible_to(request.user)
+        .filter(
             goal__plan__status="adopted", delegated=True, assignments__organisation__in=access.tick
         )
         .distinct()
-        .select_related("goal__plan__organisation", "completed_by")
-        .prefetch_related(
-            "responsible",
-            "tags",
-            "ticks",
-            Prefetch("assignments", queryset=Assignment.objects.select_related("organisation")),
-        )
+        .with_progress()
+        .select_related("goal__plan__organisation")
         .order_by("due_end", "pk")[:50]
     )
     delegated = list(delegated)

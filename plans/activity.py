@@ -33,3 +33,24 @@ def activity_record(
         summary=summary[:300],
         changes=changes or {},
     )
+
+
+def plan_activity(
+    *,
+    plan: Plan,
+    by,
+    action: str,
+    target: models.Model | None = None,
+    summary: str = "",
+    changes: dict[str, Any] | None = None,
+) -> Activity:
+    """A log entry about a plan or its content, filed under the plan's organisation."""
+    return activity_record(
+        organisation=plan.organisation,
+        plan=plan,
+        actor=by,
+        action=action,
+        target=target,
+        summary=summary,
+        changes=changes,
+    )

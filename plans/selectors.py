@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from goals.models import Assignment, Goal, Measure
+from goals.models import Goal, Measure
 
 from .models import Plan, Section
 
@@ -40,19 +40,7 @@ def plan_document(plan: Plan, *, section: Section | None = None) -> list[Section
         .prefetch_related(
             Prefetch(
                 "measures",
-                queryset=Measure.objects.order_by("order", "pk")
-                .select_related("completed_by")
-                .prefetch_related(
-                    "responsible",
-                    "tags",
-                    "ticks",
-                    Prefetch(
-                        "assignments",
-                        queryset=Assignment.objects.select_related("organisation").order_by(
-                            "organisation__name"
-                        ),
-                    ),
-                ),
+                queryset=Measure.objects.order_by("order", "pk").with_progress(),
             ),
             "targets",
         )

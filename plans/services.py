@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from organisations.models import Body, BodyKind, Organisation
 
-from .activity import activity_record
+from .activity import activity_record, plan_activity
 from .editing import ensure_editable, move_in_order, save_revision
 from .models import Plan, PlanStatus, Section
 
@@ -51,10 +51,9 @@ def plan_create(
     )
     plan.full_clean()
     plan.save()
-    activity_record(
-        organisation=organisation,
+    plan_activity(
         plan=plan,
-        actor=by,
+        by=by,
         action="plan.create",
         target=plan,
         summary=title,
@@ -83,10 +82,9 @@ def plan_update(*, plan: Plan, expected_revision: int, values: dict, by) -> Plan
     candidate.full_clean(exclude=["organisation", "adopted_by", "implements", "previous_version"])
     plan, changes = save_revision(plan, expected_revision=expected_revision, values=values)
     if changes:
-        activity_record(
-            organisation=plan.organisation,
+        plan_activity(
             plan=plan,
-            actor=by,
+            by=by,
             action="plan.update",
             target=plan,
             summary=plan.title,
@@ -103,10 +101,9 @@ def section_create(
     if order is None:
         order = (plan.sections.aggregate(m=Max("order"))["m"] or 0) + 1
     section = Section.objects.create(plan=plan, title=title, intro=intro, order=order)
-    activity_record(
-        organisation=plan.organisation,
+    plan_activity(
         plan=plan,
-        actor=by,
+        by=by,
         action="section.create",
         target=section,
         summary=title,
@@ -120,10 +117,9 @@ def section_update(*, section: Section, expected_revision: int, values: dict, by
     plan = section.plan
     section, changes = save_revision(section, expected_revision=expected_revision, values=values)
     if changes:
-        activity_record(
-            organisation=plan.organisation,
+        plan_activity(
             plan=plan,
-            actor=by,
+            by=by,
             action="section.update",
             target=section,
             summary=section.title,
@@ -136,10 +132,9 @@ def section_update(*, section: Section, expected_revision: int, values: dict, by
 def section_delete(*, section: Section, by) -> None:
     plan = section.plan
     ensure_editable(plan)
-    activity_record(
-        organisation=plan.organisation,
+    plan_activity(
         plan=plan,
-        actor=by,
+        by=by,
         action="section.delete",
         summary=section.title,
         changes={"title": [section.title, None], "goals": [section.goals.count(), 0]},
@@ -151,10 +146,9 @@ def section_delete(*, section: Section, by) -> None:
 def section_move(*, section: Section, direction: str, by) -> None:
     ensure_editable(section.plan)
     if move_in_order(section, section.plan.sections.all(), direction):
-        activity_record(
-            organisation=section.plan.organisation,
+        plan_activity(
             plan=section.plan,
-            actor=by,
+            by=by,
             action="section.move",
             target=section,
             summary=f"{section.title} ({direction})",
@@ -168,10 +162,9 @@ def _set_status(plan: Plan, status: str, *, by, action: str, summary: str = "", 
         setattr(plan, name, value)
     plan.revision += 1
     plan.save(update_fields=["status", "revision", "updated_at", *fields])
-    activity_record(
-        organisation=plan.organisation,
+    plan_activity(
         plan=plan,
-        actor=by,
+        by=by,
         action=action,
         target=plan,
         summary=summary or plan.title,
@@ -278,10 +271,9 @@ def plan_copy(*, plan: Plan, by, new_version: bool) -> Plan:
             when_text=entry.when_text,
             year_types=entry.year_types,
         )
-    activity_record(
-        organisation=plan.organisation,
+    plan_activity(
         plan=copy,
-        actor=by,
+        by=by,
         action="plan.new_version" if new_version else "plan.duplicate",
         target=copy,
         summary=plan.title,
