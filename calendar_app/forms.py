@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import EventVisibility, YearType
+from .models import EventVisibility, ReminderKind, YearType
 
 MONTHS = [
     (n, _(name))
@@ -161,3 +161,19 @@ class WheelRangeForm(forms.Form):
         if first and last and not 0 <= last - first <= 10:
             self.add_error("last", _("Choose up to ten years, the last after the first."))
         return cleaned
+
+
+class NotificationForm(forms.Form):
+    kinds = forms.MultipleChoiceField(
+        label=_("Send me these reminders"),
+        choices=ReminderKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    event_reminders = forms.BooleanField(
+        label=_("Remind me of my organisations' events the day before"),
+        required=False,
+    )
+    weekly_digest = forms.BooleanField(
+        label=_("Collect my reminders in one email on Mondays"), required=False
+    )

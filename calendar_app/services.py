@@ -15,7 +15,16 @@ from organisations.models import Organisation
 from plans.activity import activity_record
 from plans.models import PlanStatus
 
-from .models import CycleEntry, Event, EventStatus, FeedToken, elections_between, year_types
+from .models import (
+    CycleEntry,
+    Event,
+    EventStatus,
+    FeedToken,
+    NotificationSettings,
+    ReminderKind,
+    elections_between,
+    year_types,
+)
 
 EVENT_FIELDS = (
     "title",
@@ -198,3 +207,33 @@ def feed_token_regenerate(*, person) -> FeedToken:
 def feed_token_for(person) -> FeedToken:
     existing = FeedToken.objects.filter(person=person).first()
     return existing or feed_token_regenerate(person=person)
+
+
+def notification_settings_of(person) -> NotificationSettings:
+    """The person's settings, or the defaults (not saved) if they never chose."""
+    return NotificationSettings.objects.filter(person=person).first() or NotificationSettings(
+        person=person
+    )
+
+
+@transaction.atomic
+def notifications_set(*, person, kinds, event_reminders: bool, weekly_digest: bool) -> None:
+    """Which reminders the person wants (``kinds``), and how."""
+    NotificationSettings.objects.update_or_create(
+        person=person,
+        defaults={
+            "unsubscribed": [kind for kind in ReminderKind.values if kind not in kinds],
+            "event_reminders": event_reminders,
+            "weekly_digest": weekly_digest,
+        },
+    )
+
+
+@transaction.atomic
+def notifications_unsubscribe(*, person, kinds) -> None:
+    """Stop these kinds of reminder (the one-click link in every email)."""
+    current, _created = NotificationSettings.objects.select_for_update().get_or_create(
+        person=person
+    )
+    current.unsubscribed = sorted(set(current.unsubscribed) | set(kinds))
+    current.save(update_fields=["unsubscribed"])

@@ -2,41 +2,25 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
 from organisations.models import User
 
 from .emails import read_unsubscribe_token
-from .models import NotificationSettings, ReminderKind
-
-
-class NotificationForm(forms.Form):
-    kinds = forms.MultipleChoiceField(
-        label=gettext_lazy("Send me these reminders"),
-        choices=ReminderKind.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    event_reminders = forms.BooleanField(
-        label=gettext_lazy("Remind me of my organisations' events the day before"),
-        required=False,
-    )
-    weekly_digest = forms.BooleanField(
-        label=gettext_lazy("Collect my reminders in one email on Mondays"), required=False
-    )
+from .forms import NotificationForm
+from .models import ReminderKind
+from .services import notification_settings_of, notifications_set, notifications_unsubscribe
 
 
 @login_required
 def notification_settings(request: HttpRequest) -> HttpResponse:
-    current, _created = NotificationSettings.objects.get_or_create(person=request.user)
+    current = notification_settings_of(request.user)
     initial = {
         "kinds": [k for k in ReminderKind.values if k not in current.unsubscribed],
         "event_reminders": current.event_reminders,
@@ -44,12 +28,7 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
     }
     form = NotificationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        current.unsubscribed = [
-            k for k in ReminderKind.values if k not in form.cleaned_data["kinds"]
-        ]
-        current.event_reminders = form.cleaned_data["event_reminders"]
-        current.weekly_digest = form.cleaned_data["weekly_digest"]
-        current.save()
+        notifications_set(person=request.user, **form.cleaned_data)
         messages.success(request, _("Your reminder settings are saved."))
         return redirect("calendar_app:notifications")
     return render(request, "calendar_app/notifications.html", {"form": form})
@@ -71,8 +50,6 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     person, kinds = _unsubscribe_target(token)
     labels = [ReminderKind(kind).label for kind in kinds]
     if request.method == "POST":
-        current, _created = NotificationSettings.objects.get_or_create(person=person)
-        current.unsubscribed = sorted(set(current.unsubscribed) | set(kinds))
-        current.save(update_fields=["unsubscribed"])
+        notifications_unsubscribe(person=person, kinds=kinds)
         return render(request, "calendar_app/unsubscribed.html", {"labels": labels})
     return render(request, "calendar_app/unsubscribe.html", {"labels": labels, "token": token})

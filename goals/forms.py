@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Body
@@ -141,3 +142,15 @@ class MeasureForm(RevisionForm):
             "delegated": data["delegated"],
             "tags": [t for t in (part.strip() for part in data["tags"].split(",")) if t],
         }
+
+
+class MeasurementForm(forms.Form):
+    value = forms.DecimalField(label=_("Value"), max_digits=12, decimal_places=2)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    source = forms.CharField(label=_("Source"), max_length=200, required=False)
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("A measurement cannot be from the future."))
+        return day

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from organisations.models import Body, Membership, Organisation
 from plans.activity import plan_activity
-from plans.editing import ensure_editable, move_in_order, reorder, save_revision
+from plans.editing import ensure_editable, move_in_order, reorder, revise, save_revision
 from plans.models import Plan, Section
 
 from .due import parse_due
@@ -75,19 +75,14 @@ def goal_create(
 
 @transaction.atomic
 def goal_update(*, goal: Goal, expected_revision: int, values: dict, by) -> Goal:
-    plan = goal.plan
-    ensure_editable(plan)
-    goal, changes = save_revision(goal, expected_revision=expected_revision, values=values)
-    if changes:
-        plan_activity(
-            plan=plan,
-            by=by,
-            action="goal.update",
-            target=goal,
-            summary=str(goal),
-            changes=changes,
-        )
-    return goal
+    return revise(
+        goal,
+        plan=goal.plan,
+        expected_revision=expected_revision,
+        values=values,
+        by=by,
+        action="goal.update",
+    )
 
 
 @transaction.atomic

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,7 +9,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from organisations.permissions import access_for, get_visible_or_404, require
@@ -18,22 +16,9 @@ from organisations.selectors import ancestors_of
 from plans.models import Plan
 
 from .charts import target_chart, target_progress
+from .forms import MeasurementForm
 from .models import Target
 from .services import measurement_record, members_in_register
-
-
-class MeasurementForm(forms.Form):
-    value = forms.DecimalField(label=gettext_lazy("Value"), max_digits=12, decimal_places=2)
-    date = forms.DateField(
-        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    source = forms.CharField(label=gettext_lazy("Source"), max_length=200, required=False)
-
-    def clean_date(self):
-        day = self.cleaned_data["date"]
-        if day > timezone.localdate():
-            raise forms.ValidationError(_("A measurement cannot be from the future."))
-        return day
 
 
 def _target(request: HttpRequest, pk: int) -> Target:

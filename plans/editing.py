@@ -94,3 +94,18 @@ def _renumber(items: list[models.Model]) -> None:
             changed.append(item)
     if changed:
         type(changed[0]).objects.bulk_update(changed, ["order"])
+
+
+def revise(
+    instance: models.Model, *, plan: Plan, expected_revision: int, values: dict, by, action: str
+) -> models.Model:
+    """Edit part of a draft: refuse a frozen plan, detect conflicts, log what changed."""
+    from .activity import plan_activity
+
+    ensure_editable(plan)
+    saved, changes = save_revision(instance, expected_revision=expected_revision, values=values)
+    if changes:
+        plan_activity(
+            plan=plan, by=by, action=action, target=saved, summary=str(saved), changes=changes
+        )
+    return saved

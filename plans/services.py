@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from organisations.models import Body, BodyKind, Organisation
 
 from .activity import activity_record, plan_activity
-from .editing import ensure_editable, move_in_order, save_revision
+from .editing import ensure_editable, move_in_order, revise
 from .models import Plan, PlanStatus, Section
 
 PLAN_FIELDS = ("title", "kind", "first_year", "last_year", "language", "visibility", "preamble")
@@ -80,17 +80,14 @@ def plan_update(*, plan: Plan, expected_revision: int, values: dict, by) -> Plan
         **{**{f: getattr(plan, f) for f in PLAN_FIELDS}, **values}, organisation=plan.organisation
     )
     candidate.full_clean(exclude=["organisation", "adopted_by", "implements", "previous_version"])
-    plan, changes = save_revision(plan, expected_revision=expected_revision, values=values)
-    if changes:
-        plan_activity(
-            plan=plan,
-            by=by,
-            action="plan.update",
-            target=plan,
-            summary=plan.title,
-            changes=changes,
-        )
-    return plan
+    return revise(
+        plan,
+        plan=plan,
+        expected_revision=expected_revision,
+        values=values,
+        by=by,
+        action="plan.update",
+    )
 
 
 @transaction.atomic
@@ -113,19 +110,14 @@ def section_create(
 
 @transaction.atomic
 def section_update(*, section: Section, expected_revision: int, values: dict, by) -> Section:
-    ensure_editable(section.plan)
-    plan = section.plan
-    section, changes = save_revision(section, expected_revision=expected_revision, values=values)
-    if changes:
-        plan_activity(
-            plan=plan,
-            by=by,
-            action="section.update",
-            target=section,
-            summary=section.title,
-            changes=changes,
-        )
-    return section
+    return revise(
+        section,
+        plan=section.plan,
+        expected_revision=expected_revision,
+        values=values,
+        by=by,
+        action="section.update",
+    )
 
 
 @transaction.atomic

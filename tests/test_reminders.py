@@ -219,3 +219,24 @@ def test_report_reminder_four_weeks_before_the_annual_meeting_and_events_for_tho
         )
     )
     assert tomorrow == {"medlem@example.org"}  # only those who asked for it
+
+
+def test_reminder_settings_are_saved_and_looking_at_them_changes_nothing(client_for):
+    member = User.objects.get(email="medlem@example.org")
+    client = client_for("member")
+    assert client.get(reverse("calendar_app:notifications")).status_code == 200
+    assert not NotificationSettings.objects.filter(person=member).exists()
+    response = client.post(
+        reverse("calendar_app:notifications"),
+        {
+            "kinds": [ReminderKind.MEASURE_DUE],
+            "event_reminders": "on",
+        },
+    )
+    assert response.status_code == 302
+    saved = NotificationSettings.objects.get(person=member)
+    assert saved.event_reminders and not saved.weekly_digest
+    assert ReminderKind.MEASURE_DUE not in saved.unsubscribed
+    assert ReminderKind.EVENT_TOMORROW in saved.unsubscribed
+    bad = client.post(reverse("calendar_app:notifications"), {"kinds": ["everything"]})
+    assert bad.status_code == 200 and "gyldig" in bad.content.decode()
