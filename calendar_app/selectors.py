@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from organisations.models import Organisation
+from organisations.selectors import with_ancestor_ids
 
 from .models import Event, EventStatus
 
@@ -16,8 +17,7 @@ from .models import Event, EventStatus
 def calendar_events(user, organisations: Iterable[Organisation]) -> QuerySet[Event]:
     """Events of the organisations, and those of their ancestors meant for the branches."""
     own_ids = {organisation.pk for organisation in organisations}
-    paths = Organisation.objects.with_tree_fields().filter(pk__in=own_ids)
-    ancestor_ids = {pk for org in paths for pk in org.tree_path} - own_ids
+    ancestor_ids = with_ancestor_ids(own_ids) - own_ids
     return (
         Event.objects.visible_to(user)
         .filter(

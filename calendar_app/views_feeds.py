@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import condition
 
 from organisations.models import Organisation
-from organisations.selectors import organisations_of
+from organisations.selectors import organisations_of, with_ancestor_ids
 
 from .feeds import feed_ics
 from .models import Event, FeedToken
@@ -59,10 +59,8 @@ def private_events(token: str):
     if feed is None:
         raise Http404
     person = feed.person
-    organisations = organisations_of(person)
-    paths = Organisation.objects.with_tree_fields().filter(pk__in=[o.pk for o in organisations])
-    with_ancestors = {pk for org in paths for pk in org.tree_path}
-    return person, Event.objects.visible_to(person).filter(organisation__in=with_ancestors)
+    own = [organisation.pk for organisation in organisations_of(person)]
+    return person, Event.objects.visible_to(person).filter(organisation__in=with_ancestor_ids(own))
 
 
 @conditional(public_events)

@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from .models import BodyKind, Membership, Organisation, OrganisationAdmin, Position, Role
+from .selectors import with_ancestor_ids
 
 BOARD_KINDS = (BodyKind.BOARD, BodyKind.EXECUTIVE)
 READABLE_PLAN_STATUSES = ("proposed", "adopted", "archived")
@@ -52,11 +53,6 @@ class Access:
 ANONYMOUS = Access()
 
 
-def _tree_paths(org_ids: Iterable[int]) -> dict[int, list[int]]:
-    rows = Organisation.objects.with_tree_fields().filter(pk__in=set(org_ids))
-    return {org.pk: list(org.tree_path) for org in rows}
-
-
 def _subtrees(org_ids: set[int]) -> set[int]:
     if not org_ids:
         return set()
@@ -84,8 +80,7 @@ def compute_access(user) -> Access:
     board_orgs = {org for _, org, kind, _ in positions if kind in BOARD_KINDS}
     secretary_orgs = {org for _, org, _, role in positions if role == Role.SECRETARY}
 
-    paths = _tree_paths(membership_orgs | position_orgs)
-    member = {pk for org in paths.values() for pk in org}  # a member of a branch is a
+    member = with_ancestor_ids(membership_orgs | position_orgs)  # a member of a branch is a
     admin = _subtrees(admin_roots)  # member of all its ancestors
     below_boards = _subtrees(board_orgs)  # boards read everything below them
 

@@ -39,3 +39,9 @@ def ancestors_of(organisation: Organisation) -> list[Organisation]:
 
 def children_of(organisation: Organisation) -> QuerySet[Organisation]:
     return organisation.children.order_by("kind", "name")
+
+
+def with_ancestor_ids(organisation_ids) -> set[int]:
+    """The organisations and every organisation above them, in one query."""
+    rows = Organisation.objects.with_tree_fields().filter(pk__in=set(organisation_ids))
+    return {pk for organisation in rows for pk in organisation.tree_path}
