@@ -9,6 +9,7 @@ from django.utils import timezone
 from organisations.models import Organisation
 
 from .outbox import dispatch
+from .personal_data import deliveries_prune
 from .reminders import scan
 
 SCAN_HOUR = 7
@@ -32,3 +33,9 @@ def reminders_hourly() -> int:
 def dispatch_deliveries() -> int:
     """Send what is due; a second worker running it at once takes other rows."""
     return dispatch().sent
+
+
+@shared_task
+def prune_deliveries() -> int:
+    """Daily: forget sent and failed reminders older than the stated retention."""
+    return deliveries_prune()

@@ -187,7 +187,20 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/10"),
         "options": {"expires": 9 * 60},
     },
+    # Personal data is kept no longer than the privacy page says.
+    "prune-deliveries": {
+        "task": "calendar_app.tasks.prune_deliveries",
+        "schedule": crontab(minute=30, hour=3),
+        "options": {"expires": 23 * 60 * 60},
+    },
+    "clear-expired-sessions": {
+        "task": "organisations.tasks.clear_expired_sessions",
+        "schedule": crontab(minute=40, hour=3),
+        "options": {"expires": 23 * 60 * 60},
+    },
 }
+# Sent and failed reminder deliveries are deleted after this many days (privacy page).
+REMINDER_DELIVERY_RETENTION_DAYS = int(os.environ.get("REMINDER_DELIVERY_RETENTION_DAYS", "90"))
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     path("goals/", include("goals.urls")),
     path("calendar/", include("calendar_app.urls")),
+    path("", include("organisations.urls_personal_data")),
     path("accounts/", include("allauth.urls")),
     path("language/", organisation_views.language_set, name="language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from tree_queries.models import TreeNode
 from tree_queries.query import TreeQuerySet
@@ -61,6 +62,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Set when the person deleted their account: the row stays as a nameless
+    # tombstone so the plan's record (notes, ticks, the log) keeps its shape.
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -74,12 +78,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         ordering = ["name", "email"]
 
     def __str__(self) -> str:
-        return self.name or self.email
+        return self.get_full_name()
 
     def get_full_name(self) -> str:
+        if self.erased_at:
+            return gettext("former member")
         return self.name or self.email
 
     def get_short_name(self) -> str:
+        if self.erased_at:
+            return gettext("former member")
         return (self.name.split() or [self.email])[0]
 
 

@@ -45,3 +45,18 @@ def with_ancestor_ids(organisation_ids) -> set[int]:
     """The organisations and every organisation above them, in one query."""
     rows = Organisation.objects.with_tree_fields().filter(pk__in=set(organisation_ids))
     return {pk for organisation in rows for pk in organisation.tree_path}
+
+
+def organisations_left_without_admin(person) -> list[Organisation]:
+    """Where the person is the only admin: nobody else holds a grant on it or above it."""
+    from .models import OrganisationAdmin
+
+    mine = list(
+        Organisation.objects.with_tree_fields().filter(admin_grants__person=person).distinct()
+    )
+    others = set(
+        OrganisationAdmin.objects.exclude(person=person)
+        .filter(person__is_active=True)
+        .values_list("organisation_id", flat=True)
+    )
+    return [org for org in mine if not others.intersection(org.tree_path)]
