@@ -197,9 +197,14 @@ def test_the_only_admin_of_a_party_cannot_delete_their_account(persona):
 
 
 def test_an_admin_with_another_admin_above_may_delete_their_account(persona):
+    from django.apps import apps
+
     jonas = User.objects.get(email="jonas.berg@example.org")  # admin of the county, below Ada
     person_erase(person=jonas, by=jonas)
     assert not OrganisationAdmin.objects.filter(person=jonas).exists()
+    if apps.is_installed("allauth.mfa"):  # second factors go with the account
+        authenticators = apps.get_model("mfa", "Authenticator").objects
+        assert not authenticators.filter(user=jonas).exists()
 
 
 def test_erasing_deletes_the_account_rows_and_logs_the_person_out_everywhere(persona):
