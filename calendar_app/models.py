@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from goals.models import Measure
+from organisations.limits import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from organisations.models import Country, Organisation
 from plans.models import Plan
 
@@ -176,7 +177,9 @@ class Event(models.Model):
     ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
     all_day = models.BooleanField(_("all day"), default=False)
     location = models.CharField(_("place"), max_length=200, blank=True)
-    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    description = models.TextField(
+        _("description"), blank=True, max_length=LONG_TEXT_MAX_LENGTH, help_text=_("Markdown.")
+    )
     visibility = models.CharField(
         _("visibility"),
         max_length=10,
@@ -337,7 +340,7 @@ class Delivery(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
-    last_error = models.TextField(_("last error"), blank=True)
+    last_error = models.TextField(_("last error"), blank=True, max_length=SHORT_TEXT_MAX_LENGTH)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from organisations.limits import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from organisations.models import Body, Organisation
 from plans.models import Plan, Section
 
@@ -44,7 +45,9 @@ class Goal(models.Model):
     )
     code = models.CharField(_("code"), max_length=20, blank=True)
     title = models.CharField(_("title"), max_length=500)
-    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    description = models.TextField(
+        _("description"), blank=True, max_length=LONG_TEXT_MAX_LENGTH, help_text=_("Markdown.")
+    )
     lead_in = models.CharField(
         _("lead-in to measures"),
         max_length=300,
@@ -131,7 +134,7 @@ class Measure(models.Model):
     goal = models.ForeignKey(
         Goal, verbose_name=_("goal"), on_delete=models.CASCADE, related_name="measures"
     )
-    text = models.TextField(_("text"))
+    text = models.TextField(_("text"), max_length=SHORT_TEXT_MAX_LENGTH)
     order = models.PositiveIntegerField(_("order"), default=0)
     responsible = models.ManyToManyField(
         Body, verbose_name=_("responsible"), blank=True, related_name="measures"
@@ -311,7 +314,7 @@ class ProgressNote(models.Model):
         null=True,
         related_name="+",
     )
-    text = models.TextField(_("note"), blank=True)
+    text = models.TextField(_("note"), blank=True, max_length=SHORT_TEXT_MAX_LENGTH)
     status_before = models.CharField(
         _("status before"), max_length=20, choices=MeasureStatus.choices, blank=True
     )

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from organisations.limits import SHORT_TEXT_MAX_LENGTH, validate_free_text
 from organisations.models import Organisation
 from plans.activity import activity_record
 from plans.models import PlanStatus
@@ -36,6 +37,7 @@ def measure_tick(
     if status not in MeasureStatus.values:
         raise ValidationError(_("Unknown status."))
     note = note.strip()
+    validate_free_text(note, max_length=SHORT_TEXT_MAX_LENGTH)
     if status == MeasureStatus.CANCELLED and not note:
         raise ValidationError(_("Write why the measure is cancelled."))
     measure = (

@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from organisations.limits import SHORT_TEXT_MAX_LENGTH, validate_free_text
 from organisations.models import Body, Membership, Organisation
 from plans.activity import plan_activity
 from plans.editing import ensure_editable, move_in_order, reorder, revise, save_revision
@@ -177,6 +178,7 @@ def measure_create(
 ) -> Measure:
     """Create a measure; a due text that cannot be read raises DueParseError."""
     ensure_editable(goal.plan)
+    validate_free_text(text, max_length=SHORT_TEXT_MAX_LENGTH)
     responsible = _check_bodies(goal, responsible)
     if order is None:
         order = _next_order(goal.measures.all())
@@ -216,6 +218,7 @@ def measure_update(
 ) -> Measure:
     goal = measure.goal
     ensure_editable(goal.plan)
+    validate_free_text(text, max_length=SHORT_TEXT_MAX_LENGTH)
     responsible = _check_bodies(goal, responsible)
     before_bodies = sorted(b.name for b in measure.responsible.all())
     before_tags = sorted(t.name for t in measure.tags.all())
