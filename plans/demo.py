@@ -52,6 +52,8 @@ DEMO_LOGINS = [
     ("sekretaer@example.org", "secretary of rodt-asker"),
     ("medlem@example.org", "member of rodt-asker"),
     ("ap@example.org", "member of arbeiderpartiet"),
+    ("komite@example.org", "committee member (Skoleringsutvalget) of rodt-akershus"),
+    ("ap-admin@example.org", "org admin of arbeiderpartiet"),
 ]
 
 

@@ -25,6 +25,8 @@ PERSONAS = {
     "board": "styre@example.org",
     "admin": "admin@example.org",
     "outsider": "ap@example.org",
+    "committee": "komite@example.org",
+    "other_admin": "ap-admin@example.org",
 }
 
 

@@ -19,7 +19,18 @@ from organisations.models import Body, Organisation
 from plans.models import Plan
 from plans.services import plan_adopt, plan_create, plan_propose, section_create
 
-PERSONAS = ["anonymous", "member", "secretary", "board", "admin", "outsider"]
+# committee: a Rødt Bærum member in Rødt Akershus's Skoleringsutvalget (no board seat);
+# other_admin: the organisation admin of Arbeiderpartiet, another party.
+PERSONAS = [
+    "anonymous",
+    "member",
+    "secretary",
+    "board",
+    "admin",
+    "outsider",
+    "committee",
+    "other_admin",
+]
 OUR_NAMESPACES = {"organisations", "plans", "goals", "calendar_app"}
 
 
@@ -37,6 +48,21 @@ def asker_measure() -> Measure:
         Measure.objects.filter(
             goal__plan__organisation__slug="rodt-asker",
             goal__plan__status="adopted",
+            recurrence="",
+            delegated=False,
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def akershus_measure(body: str) -> Measure:
+    """A one-off measure of Rødt Akershus's adopted Handlingsplan 2026 that ``body`` answers for."""
+    return (
+        Measure.objects.filter(
+            goal__plan__organisation__slug="rodt-akershus",
+            goal__plan__title="Handlingsplan 2026",
+            responsible__name=body,
             recurrence="",
             delegated=False,
         )
@@ -86,9 +112,9 @@ def asker_assignment():
     )
 
 
-def fresh_plan(status: str = "draft") -> Plan:
-    """A small members-only plan of Rødt Akershus in the given status."""
-    organisation = Organisation.objects.get(slug="rodt-akershus")
+def fresh_plan(status: str = "draft", organisation: str = "rodt-akershus") -> Plan:
+    """A small members-only plan of the organisation (Rødt Akershus) in the given status."""
+    organisation = Organisation.objects.get(slug=organisation)
     plan = plan_create(
         organisation=organisation,
         title=f"Matriseplan ({status})",
@@ -106,7 +132,7 @@ def fresh_plan(status: str = "draft") -> Plan:
     if status in ("proposed", "adopted"):
         plan_propose(plan=plan, by=None)
     if status == "adopted":
-        meeting = Body.objects.get(organisation=organisation, name="Fylkesårsmøtet")
+        meeting = Body.objects.get(organisation=organisation, kind="meeting")
         plan_adopt(plan=plan, meeting=meeting, on=date(2026, 11, 1))
     return plan
 
@@ -119,11 +145,11 @@ def _measure(plan: Plan) -> Measure:
     return Measure.objects.filter(goal__plan=plan).order_by("pk").last()
 
 
-def on(status: str, what: str):
+def on(status: str, what: str, organisation: str = "rodt-akershus"):
     """kwargs factory: a fresh plan in ``status``, pointing at its plan/section/goal/measure."""
 
     def make() -> dict:
-        plan = fresh_plan(status)
+        plan = fresh_plan(status, organisation)
         return {
             "plan": {"pk": plan.pk},
             "section": {"pk": plan.sections.get().pk},
@@ -134,20 +160,26 @@ def on(status: str, what: str):
     return make
 
 
-ALL_200 = (200, 200, 200, 200, 200, 200)
+ALL_200 = (200, 200, 200, 200, 200, 200, 200, 200)
 # Who may edit a draft of Rødt Akershus: its board and the national admin.
-DRAFT_GET = (302, 404, 404, 200, 200, 404)
-DRAFT_POST_REDIRECT = (302, 404, 404, 302, 302, 404)
-DRAFT_POST_FRAGMENT = (302, 404, 404, 200, 200, 404)
+DRAFT_GET = (302, 404, 404, 200, 200, 404, 404, 404)
+DRAFT_POST_REDIRECT = (302, 404, 404, 302, 302, 404, 404, 404)
+DRAFT_POST_FRAGMENT = (302, 404, 404, 200, 200, 404, 404, 404)
 # Redirect for a page request, a fragment for an htmx request.
 DRAFT_POST_EITHER = {"page": DRAFT_POST_REDIRECT, "htmx": DRAFT_POST_FRAGMENT}
 # An adopted members-only plan: members can read it, nobody may edit it.
-ADOPTED_EDIT = (302, 403, 403, 403, 403, 404)
+ADOPTED_EDIT = (302, 403, 403, 403, 403, 404, 403, 404)
 
 MATRIX = [
     # (url name, kwargs factory, method, data, expected per persona)
     ("home", dict, "get", None, ALL_200),
-    ("language", dict, "post", {"language": "sv", "next": "/"}, (302, 302, 302, 302, 302, 302)),
+    (
+        "language",
+        dict,
+        "post",
+        {"language": "sv", "next": "/"},
+        (302, 302, 302, 302, 302, 302, 302, 302),
+    ),
     ("organisations:list", dict, "get", None, ALL_200),
     ("organisations:detail", lambda: {"slug": "rodt"}, "get", None, ALL_200),
     ("organisations:detail", lambda: {"slug": "rodt-asker"}, "get", None, ALL_200),
@@ -163,14 +195,14 @@ MATRIX = [
         lambda: {"pk": plan_pk("rodt-akershus", "Handlingsplan 2026")},
         "get",
         None,
-        (302, 200, 200, 200, 200, 404),
+        (302, 200, 200, 200, 200, 404, 200, 404),
     ),
     (
         "plans:detail",
         lambda: {"pk": plan_pk("rodt-asker", "Arbeidsplan 2026")},
         "get",
         None,
-        (302, 200, 200, 200, 200, 404),
+        (302, 200, 200, 200, 200, 404, 404, 404),
     ),
     (
         "plans:detail",
@@ -184,14 +216,14 @@ MATRIX = [
         lambda: {"slug": "rodt-akershus"},
         "get",
         None,
-        (302, 403, 403, 200, 200, 404),
+        (302, 403, 403, 200, 200, 404, 403, 404),
     ),
     (
         "plans:create",
         lambda: {"slug": "rodt-akershus"},
         "post",
         {"title": ""},
-        (302, 403, 403, 200, 200, 404),
+        (302, 403, 403, 200, 200, 404, 403, 404),
     ),
     ("plans:edit", on("draft", "plan"), "get", None, DRAFT_GET),
     ("plans:edit", on("adopted", "plan"), "get", None, ADOPTED_EDIT),
@@ -213,15 +245,48 @@ MATRIX = [
         {"direction": "up"},
         DRAFT_POST_REDIRECT,
     ),
-    ("plans:propose", on("draft", "plan"), "post", {}, (302, 404, 404, 403, 302, 404)),
-    ("plans:withdraw", on("proposed", "plan"), "post", {}, (302, 403, 403, 403, 302, 404)),
-    ("plans:adopt", on("proposed", "plan"), "get", None, (302, 403, 403, 403, 200, 404)),
-    ("plans:archive", on("adopted", "plan"), "post", {}, (302, 403, 403, 403, 302, 404)),
-    ("plans:new_version", on("adopted", "plan"), "post", {}, (302, 403, 403, 302, 302, 404)),
-    ("plans:duplicate", on("adopted", "plan"), "post", {}, (302, 403, 403, 302, 302, 404)),
+    ("plans:propose", on("draft", "plan"), "post", {}, (302, 404, 404, 403, 302, 404, 404, 404)),
+    (
+        "plans:withdraw",
+        on("proposed", "plan"),
+        "post",
+        {},
+        (302, 403, 403, 403, 302, 404, 403, 404),
+    ),
+    ("plans:adopt", on("proposed", "plan"), "get", None, (302, 403, 403, 403, 200, 404, 403, 404)),
+    ("plans:archive", on("adopted", "plan"), "post", {}, (302, 403, 403, 403, 302, 404, 403, 404)),
+    (
+        "plans:new_version",
+        on("adopted", "plan"),
+        "post",
+        {},
+        (302, 403, 403, 302, 302, 404, 403, 404),
+    ),
+    (
+        "plans:duplicate",
+        on("adopted", "plan"),
+        "post",
+        {},
+        (302, 403, 403, 302, 302, 404, 403, 404),
+    ),
+    # Arbeiderpartiet's admin runs their own party's plans; Rødt's people cannot.
+    (
+        "plans:propose",
+        on("draft", "plan", "arbeiderpartiet"),
+        "post",
+        {},
+        (302, 404, 404, 404, 404, 404, 404, 302),
+    ),
+    (
+        "plans:archive",
+        on("adopted", "plan", "arbeiderpartiet"),
+        "post",
+        {},
+        (302, 404, 404, 404, 404, 403, 404, 302),
+    ),
     ("plans:delete", on("draft", "plan"), "get", None, DRAFT_GET),
     ("plans:delete", on("draft", "plan"), "post", {}, DRAFT_POST_REDIRECT),
-    ("plans:history", on("adopted", "plan"), "get", None, (302, 403, 403, 200, 200, 404)),
+    ("plans:history", on("adopted", "plan"), "get", None, (302, 403, 403, 200, 200, 404, 403, 404)),
     (
         "plans:compare",
         lambda: {"pk": plan_pk("rodt", "Handlingsplan 2023–2025")},
@@ -229,13 +294,13 @@ MATRIX = [
         None,
         ALL_200,
     ),
-    ("plans:compare", on("adopted", "plan"), "get", None, (302, 200, 200, 200, 200, 404)),
+    ("plans:compare", on("adopted", "plan"), "get", None, (302, 200, 200, 200, 200, 404, 200, 404)),
     (
         "plans:pdf",
         lambda: {"pk": plan_pk("rodt-akershus", "Handlingsplan 2026")},
         "get",
         None,
-        (302, 200, 200, 200, 200, 404),
+        (302, 200, 200, 200, 200, 404, 200, 404),
     ),
     ("plans:pdf", lambda: {"pk": plan_pk("rodt", "Handlingsplan 2023–2025")}, "get", None, ALL_200),
     (
@@ -243,7 +308,7 @@ MATRIX = [
         lambda: {"pk": plan_pk("rodt-akershus", "Handlingsplan 2026")},
         "get",
         None,
-        (302, 200, 200, 200, 200, 404),
+        (302, 200, 200, 200, 200, 404, 200, 404),
     ),
     ("goals:goal_add", on("draft", "section"), "get", None, DRAFT_GET),
     ("goals:goal_add", on("adopted", "section"), "post", {}, ADOPTED_EDIT),
@@ -266,7 +331,7 @@ MATRIX = [
     ("goals:measure_delete", on("draft", "measure"), "get", None, DRAFT_GET),
     ("goals:measure_delete", on("adopted", "measure"), "post", {}, ADOPTED_EDIT),
     ("goals:measure_move", on("draft", "measure"), "post", {"direction": "up"}, DRAFT_POST_EITHER),
-    ("goals:mine", dict, "get", None, (302, 200, 200, 200, 200, 200)),
+    ("goals:mine", dict, "get", None, (302, 200, 200, 200, 200, 200, 200, 200)),
     ("goals:list", dict, "get", None, ALL_200),
     ("goals:export", lambda: {"fmt": "csv"}, "get", None, ALL_200),
     ("goals:export", lambda: {"fmt": "xlsx"}, "get", None, ALL_200),
@@ -275,126 +340,153 @@ MATRIX = [
         lambda: {"slug": "rodt-akershus"},
         "get",
         None,
-        (302, 200, 200, 200, 200, 404),
+        (302, 200, 200, 200, 200, 404, 200, 404),
     ),
     (
         "goals:target",
         lambda: {"pk": asker_target().pk},
         "get",
         None,
-        (302, 200, 200, 200, 200, 404),
+        (302, 200, 200, 200, 200, 404, 404, 404),
     ),
     (
         "goals:measurement_add",
         lambda: {"pk": asker_target().pk},
         "post",
         {"value": "150", "date": "2026-06-01"},
-        (302, 403, 302, 403, 302, 404),
+        (302, 403, 302, 403, 302, 404, 404, 404),
     ),
     (
         "goals:from_register",
         lambda: {"pk": asker_target().pk},
         "post",
         {},
-        (302, 403, 302, 403, 302, 404),
+        (302, 403, 302, 403, 302, 404, 404, 404),
     ),
     (
         "goals:delegation",
         lambda: {"pk": plan_pk("rodt-akershus", "Handlingsplan 2026")},
         "get",
         None,
-        (302, 403, 403, 200, 200, 404),
+        (302, 403, 403, 200, 200, 404, 403, 404),
     ),
     (
         "goals:tick",
         lambda: {"pk": asker_measure().pk},
         "post",
         {"status": "done"},
-        {"page": (302, 403, 302, 403, 302, 404), "htmx": (302, 403, 200, 403, 200, 404)},
+        {
+            "page": (302, 403, 302, 403, 302, 404, 404, 404),
+            "htmx": (302, 403, 200, 403, 200, 404, 404, 404),
+        },
     ),
     (
         "goals:tick",
         lambda: {"pk": asker_assignment().measure_id},
         "post",
         lambda: {"status": "done", "assignment": asker_assignment().pk},
-        {"page": (302, 403, 302, 403, 302, 404), "htmx": (302, 403, 200, 403, 200, 404)},
+        {
+            "page": (302, 403, 302, 403, 302, 404, 403, 404),
+            "htmx": (302, 403, 200, 403, 200, 404, 403, 404),
+        },
+    ),
+    # A committee member ticks the measures their committee answers for, and no others.
+    (
+        "goals:tick",
+        lambda: {"pk": akershus_measure("Skoleringsutvalget").pk},
+        "post",
+        {"status": "done"},
+        {
+            "page": (302, 403, 403, 302, 302, 404, 302, 404),
+            "htmx": (302, 403, 403, 200, 200, 404, 200, 404),
+        },
+    ),
+    (
+        "goals:tick",
+        lambda: {"pk": akershus_measure("Fylkesstyret").pk},
+        "post",
+        {"status": "done"},
+        {
+            "page": (302, 403, 403, 302, 302, 404, 403, 404),
+            "htmx": (302, 403, 403, 200, 200, 404, 403, 404),
+        },
     ),
     ("calendar_app:month", lambda: {"slug": "rodt-asker"}, "get", None, ALL_200),
     ("calendar_app:agenda", lambda: {"slug": "rodt-asker"}, "get", None, ALL_200),
     ("organisations:calendar_feed", lambda: {"slug": "rodt-asker"}, "get", None, ALL_200),
     ("calendar_app:private_feed", lambda: {"token": member_token()}, "get", None, ALL_200),
-    ("calendar_app:feed_settings", dict, "get", None, (302, 200, 200, 200, 200, 200)),
-    ("calendar_app:notifications", dict, "get", None, (302, 200, 200, 200, 200, 200)),
+    ("calendar_app:feed_settings", dict, "get", None, (302, 200, 200, 200, 200, 200, 200, 200)),
+    ("calendar_app:notifications", dict, "get", None, (302, 200, 200, 200, 200, 200, 200, 200)),
     ("calendar_app:unsubscribe", lambda: {"token": unsubscribe_for_member()}, "get", None, ALL_200),
     (
         "calendar_app:unsubscribe",
         lambda: {"token": "forged:token"},
         "post",
         None,
-        (404, 404, 404, 404, 404, 404),
+        (404, 404, 404, 404, 404, 404, 404, 404),
     ),
     (
         "calendar_app:event_new",
         lambda: {"slug": "rodt-asker"},
         "get",
         None,
-        (302, 403, 200, 403, 200, 404),
+        (302, 403, 200, 403, 200, 404, 404, 404),
     ),
     (
         "calendar_app:event_new",
         lambda: {"slug": "rodt-asker"},
         "post",
         {"title": ""},
-        (302, 403, 200, 403, 200, 404),
+        (302, 403, 200, 403, 200, 404, 404, 404),
     ),
     (
         "calendar_app:event_edit",
         lambda: {"pk": event_pk("rodt-asker", "Årsmøte i Rødt Asker")},
         "get",
         None,
-        (302, 403, 200, 403, 200, 404),
+        (302, 403, 200, 403, 200, 404, 404, 404),
     ),
     (
         "calendar_app:event_cancel",
         lambda: {"pk": event_pk("rodt-asker", "Årsmøte i Rødt Asker")},
         "get",
         None,
-        (302, 403, 200, 403, 200, 404),
+        (302, 403, 200, 403, 200, 404, 404, 404),
     ),
     (
         "calendar_app:wheel",
         lambda: {"slug": "rodt-akershus"},
         "get",
         None,
-        (302, 200, 200, 200, 200, 404),
+        (302, 200, 200, 200, 200, 404, 200, 404),
     ),
     (
         "calendar_app:wheel_picture",
         lambda: {"slug": "rodt-akershus"},
         "get",
         None,
-        (302, 200, 200, 200, 200, 404),
+        (302, 200, 200, 200, 200, 404, 200, 404),
     ),
     (
         "calendar_app:wheel_add",
         lambda: {"slug": "rodt-akershus"},
         "get",
         None,
-        (302, 403, 403, 200, 200, 404),
+        (302, 403, 403, 200, 200, 404, 403, 404),
     ),
     (
         "calendar_app:wheel_generate",
         lambda: {"slug": "rodt-akershus"},
         "post",
         {"first": 2027, "last": 2027},
-        (302, 403, 403, 302, 302, 404),
+        (302, 403, 403, 302, 302, 404, 403, 404),
     ),
     (
         "calendar_app:wheel_delete",
         lambda: {"pk": akershus_cycle_entry()},
         "get",
         None,
-        (302, 403, 403, 200, 200, 404),
+        (302, 403, 403, 200, 200, 404, 403, 404),
     ),
     ("calendar_app:event", lambda: {"pk": event_pk("rodt", "1. mai 2027")}, "get", None, ALL_200),
     (
@@ -402,18 +494,18 @@ MATRIX = [
         lambda: {"pk": event_pk("rodt-asker", "Årsmøte i Rødt Asker")},
         "get",
         None,
-        (302, 200, 200, 200, 200, 404),
+        (302, 200, 200, 200, 200, 404, 404, 404),
     ),
     (
         "calendar_app:event",
         lambda: {"pk": event_pk("rodt-akershus", "Fylkesstyremøte")},
         "get",
         None,
-        (302, 404, 404, 200, 200, 404),
+        (302, 404, 404, 200, 200, 404, 404, 404),
     ),
-    ("account_login", dict, "get", None, (200, 302, 302, 302, 302, 302)),
+    ("account_login", dict, "get", None, (200, 302, 302, 302, 302, 302, 302, 302)),
     ("account_reset_password", dict, "get", None, ALL_200),
-    ("admin:index", dict, "get", None, (302, 302, 302, 302, 302, 302)),
+    ("admin:index", dict, "get", None, (302, 302, 302, 302, 302, 302, 302, 302)),
 ]
 
 
