@@ -11,6 +11,8 @@ from datetime import timedelta
 import icalendar
 from django.utils import timezone
 
+from organisations.params import in_sane_years
+
 from .models import Event, EventStatus
 
 PRODID = "-//Handlingsplan//Kalender//NO"
@@ -45,6 +47,14 @@ def _vevent(event: Event, base_url: str) -> icalendar.Event:
     return vevent
 
 
+def _writable(event: Event) -> bool:
+    # An event left in year 1 or 9999 (old data, the admin) overflows when it is
+    # converted to local time or given its default end; no calendar needs it.
+    return in_sane_years(event.starts_at) and (
+        event.ends_at is None or in_sane_years(event.ends_at)
+    )
+
+
 def feed_ics(events, *, name: str, base_url: str) -> bytes:
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
@@ -52,6 +62,7 @@ def feed_ics(events, *, name: str, base_url: str) -> bytes:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
     for event in events:
-        calendar.add_component(_vevent(event, base_url))
+        if _writable(event):
+            calendar.add_component(_vevent(event, base_url))
     calendar.add_missing_timezones()
     return calendar.to_ical()

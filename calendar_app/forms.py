@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from organisations.params import FIRST_YEAR, LAST_YEAR, in_sane_years
+
 from .models import EventVisibility, ReminderKind, YearType
 
 MONTHS = [
@@ -84,6 +86,22 @@ class EventForm(forms.Form):
                 "is_annual_meeting": instance.is_annual_meeting,
             }
         super().__init__(*args, **kwargs)
+
+    def _sane(self, name: str):
+        # Year 1 or 9999 overflows when converted to UTC or shown a day later.
+        day = self.cleaned_data.get(name)
+        if day and not in_sane_years(day):
+            raise forms.ValidationError(
+                _("Choose a date between the years %(first)d and %(last)d.")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            )
+        return day
+
+    def clean_date(self):
+        return self._sane("date")
+
+    def clean_end_date(self):
+        return self._sane("end_date")
 
     def clean(self):
         cleaned = super().clean()

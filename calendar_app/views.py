@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from organisations.models import Organisation
+from organisations.params import int_param, month_param, month_shift
 from organisations.permissions import (
     access_for,
     can_edit_calendar,
@@ -85,11 +86,7 @@ def calendar_month(request: HttpRequest, slug: str) -> HttpResponse:
     """A month grid of the organisation's events and those from above meant for it."""
     organisation, ancestors = organisation_with_ancestors(slug)
     today = timezone.localdate()
-    try:
-        year, month = (int(part) for part in request.GET.get("month", "").split("-"))
-        first = date(year, month, 1)
-    except ValueError:
-        first = today.replace(day=1)
+    first = month_param(request.GET, "month", default=today.replace(day=1))
     weeks = month_calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     zone = organisation.zoneinfo
     start = timezone.make_aware(datetime.combine(weeks[0][0], time()), zone)
@@ -101,8 +98,7 @@ def calendar_month(request: HttpRequest, slug: str) -> HttpResponse:
     for event in events.filter(starts_at__gte=start, starts_at__lte=end).order_by("starts_at"):
         event.source = _source(event)
         by_day[event.starts_at.astimezone(zone).date()].append(event)
-    previous = (first.replace(day=1) - timedelta(days=1)).replace(day=1)
-    following = (first.replace(day=28) + timedelta(days=7)).replace(day=1)
+    previous, following = month_shift(first, -1), month_shift(first, 1)
     return render(
         request,
         "calendar_app/month.html",
@@ -342,11 +338,9 @@ def wheel_generate(request: HttpRequest, slug: str) -> HttpResponse:
 def wheel_picture_view(request: HttpRequest, slug: str) -> HttpResponse:
     organisation, ancestors = organisation_with_ancestors(slug)
     require_in(request.user, organisation, can_read_members_content(request.user, organisation))
-    try:
-        year = int(request.GET.get("year", timezone.localdate().year))
-    except ValueError:
-        year = timezone.localdate().year
-    year = min(max(year, 2000), 2100)
+    year = int_param(
+        request.GET, "year", timezone.localdate().year, min_value=2000, max_value=2100, clamp=True
+    )
     types = year_types(organisation.country, year)
     entries = [
         e for e in organisation.cycle_entries.order_by("month", "day", "pk") if e.applies_to(types)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import condition
 
 from organisations.models import Organisation
+from organisations.params import token_value
 from organisations.selectors import organisations_of, with_ancestor_ids
 
 from .feeds import feed_ics
@@ -55,6 +56,8 @@ def public_events(slug: str):
 
 
 def private_events(token: str):
+    if token_value(token) is None:
+        raise Http404  # e.g. a NUL character, which PostgreSQL cannot even compare
     feed = FeedToken.objects.select_related("person").filter(token=token).first()
     if feed is None:
         raise Http404

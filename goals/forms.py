@@ -5,6 +5,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Body
+from organisations.params import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    BoundedModelMultipleChoiceField,
+    in_sane_years,
+)
 
 from .due import DueParseError, parse_due
 from .models import Goal, Measure
@@ -60,7 +66,7 @@ class MeasureForm(RevisionForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Write what is to be done.")},
     )
-    responsible = forms.ModelMultipleChoiceField(
+    responsible = BoundedModelMultipleChoiceField(
         label=_("Responsible"),
         queryset=Body.objects.none(),
         required=False,
@@ -153,4 +159,9 @@ class MeasurementForm(forms.Form):
         day = self.cleaned_data["date"]
         if day > timezone.localdate():
             raise forms.ValidationError(_("A measurement cannot be from the future."))
+        if not in_sane_years(day):
+            raise forms.ValidationError(
+                _("Choose a date between the years %(first)d and %(last)d.")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            )
         return day

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import retarget
 
+from organisations.params import choice_param, id_list_param
 from organisations.permissions import can_edit_plan, get_visible_or_404, require
 from plans.inline import inline_edit
 from plans.models import Plan, Section
@@ -219,19 +220,19 @@ def goal_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def goal_move_view(request: HttpRequest, pk: int) -> HttpResponse:
     goal = editable_goal(request, pk)
-    direction = request.POST.get("direction", "")
-    if direction in ("up", "down"):
+    # Only a known direction reaches the service and the response header.
+    direction = choice_param(request.POST.get("direction"), ("up", "down"), None)
+    if direction:
         goal_move(goal=goal, direction=direction, by=request.user)
     response = _done(request, goal.plan, lambda: goal_list_fragment(request, goal))
-    response["HX-Trigger-After-Settle"] = f'{{"focusMoved": "goal-{goal.pk}-{direction}"}}'
+    if direction:
+        response["HX-Trigger-After-Settle"] = f'{{"focusMoved": "goal-{goal.pk}-{direction}"}}'
     return response
 
 
 def _ids(request: HttpRequest) -> list[int]:
-    try:
-        return [int(value) for value in request.POST.getlist("ids")]
-    except ValueError:
-        return []
+    # A forged id list reads as empty, which the reorder services refuse with a message.
+    return id_list_param(request.POST, "ids") or []
 
 
 @login_required
@@ -348,11 +349,14 @@ def measure_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def measure_move_view(request: HttpRequest, pk: int) -> HttpResponse:
     measure = editable_measure(request, pk)
-    direction = request.POST.get("direction", "")
-    if direction in ("up", "down"):
+    direction = choice_param(request.POST.get("direction"), ("up", "down"), None)
+    if direction:
         measure_move(measure=measure, direction=direction, by=request.user)
     response = _done(request, measure.goal.plan, lambda: measures_fragment(request, measure.goal))
-    response["HX-Trigger-After-Settle"] = f'{{"focusMoved": "measure-{measure.pk}-{direction}"}}'
+    if direction:
+        response["HX-Trigger-After-Settle"] = (
+            f'{{"focusMoved": "measure-{measure.pk}-{direction}"}}'
+        )
     return response
 
 

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from organisations.params import MAX_ID, choice_param, date_param, int_param
 from organisations.permissions import (
     access_for,
     can_read_drafts,
@@ -52,7 +51,8 @@ def progress_fragment(request: HttpRequest, measure: Measure, error: str = "") -
 def _back(request: HttpRequest, measure: Measure) -> HttpResponse:
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return redirect(target)
+        # Not redirect(): it would read a bare word as the name of a URL pattern.
+        return HttpResponseRedirect(target)
     return redirect(measure.get_absolute_url())
 
 
@@ -63,20 +63,19 @@ def measure_tick_view(request: HttpRequest, pk: int) -> HttpResponse:
     measure = _measure_for_progress(request, pk)
     assignment = None
     if request.POST.get("assignment"):
-        assignment = next(
-            (a for a in measure.assignments.all() if str(a.pk) == request.POST["assignment"]),
-            None,
-        )
+        # Only an assignment of this very measure; a forged or foreign id is refused.
+        assignment_pk = int_param(request.POST, "assignment", min_value=1, max_value=MAX_ID)
+        assignment = next((a for a in measure.assignments.all() if a.pk == assignment_pk), None)
         require(assignment is not None and can_tick_assignment(request.user, assignment))
     else:
         require(
             can_tick_measure(request.user, measure, [body.pk for body in measure.responsible.all()])
         )
-    occurrence = None
+    occurrence = date_param(request.POST, "occurrence")
     error = ""
     try:
-        if request.POST.get("occurrence"):
-            occurrence = date.fromisoformat(request.POST["occurrence"])
+        if request.POST.get("occurrence") and occurrence is None:
+            raise ValidationError(_("That is not a date."))
         measure_tick(
             measure=measure,
             by=request.user,
@@ -85,8 +84,6 @@ def measure_tick_view(request: HttpRequest, pk: int) -> HttpResponse:
             occurrence=occurrence,
             assignment=assignment,
         )
-    except ValueError:
-        error = _("That is not a date.")
     except ValidationError as problem:
         error = " ".join(problem.messages)
     if request.htmx:
@@ -198,6 +195,8 @@ def measure_list(request: HttpRequest) -> HttpResponse:
 def measure_export(request: HttpRequest, fmt: str) -> HttpResponse:
     from .export import as_csv, as_xlsx
 
+    if choice_param(fmt, ("csv", "xlsx"), None) is None:
+        raise Http404  # the format ends up in the Content-Disposition header
     _filter, measures = _filtered_measures(request)
     if fmt == "xlsx":
         response = HttpResponse(

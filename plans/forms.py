@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from goals.forms import RevisionForm
 from goals.models import Goal
 from organisations.models import Language
+from organisations.params import BoundedModelMultipleChoiceField
 
 from .models import Plan, PlanKind, Visibility
 
@@ -58,7 +59,7 @@ class PlanSettingsForm(RevisionForm, PlanFieldsForm):
         return cls(data, initial={**initial, "revision": plan.revision})
 
 
-class GoalChoiceField(forms.ModelMultipleChoiceField):
+class GoalChoiceField(BoundedModelMultipleChoiceField):
     def label_from_instance(self, goal: Goal) -> str:
         return str(goal)
 

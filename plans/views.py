@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from goals.due import DueParseError, parse_due
 from goals.ticking import annotate_document
 from organisations.models import Organisation
+from organisations.params import choice_param
 from organisations.permissions import (
     can_edit_plan,
     can_manage_plan_lifecycle,
@@ -270,7 +271,7 @@ def section_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def section_move_view(request: HttpRequest, pk: int) -> HttpResponse:
     section = editable_section(request, pk)
-    direction = request.POST.get("direction")
-    if direction in ("up", "down"):
+    direction = choice_param(request.POST.get("direction"), ("up", "down"), None)
+    if direction:
         section_move(section=section, direction=direction, by=request.user)
     return redirect(f"{section.plan.get_edit_url()}#section-{section.pk}")

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from organisations.params import MAX_ID, int_param
 from organisations.permissions import (
     can_manage_plan_lifecycle,
     can_read_drafts,
@@ -160,11 +161,13 @@ def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_compare(request: HttpRequest, pk: int) -> HttpResponse:
     """What changed between this plan and an earlier version (its previous one by default)."""
     plan = visible_plan(request, pk)
-    other_pk = request.GET.get("with") or plan.previous_version_id
+    other_pk = int_param(
+        request.GET, "with", plan.previous_version_id, min_value=1, max_value=MAX_ID
+    )
     versions = Plan.objects.visible_to(request.user).filter(organisation=plan.organisation)
     older = None
-    if other_pk and str(other_pk).isdigit():
-        older = get_visible_or_404(request, versions, pk=int(other_pk))
+    if other_pk:
+        older = get_visible_or_404(request, versions, pk=other_pk)
     changes = compare_plans(older, plan) if older else None
     return render(
         request,
