@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from organisations.limits import LONG_TEXT_MAX_LENGTH, FreeTextField
 from organisations.params import FIRST_YEAR, LAST_YEAR, in_sane_years
 
 from .models import EventVisibility, ReminderKind, YearType
@@ -33,7 +34,7 @@ MONTHS = [
 
 
 class EventForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = FreeTextField(label=_("Title"), max_length=200)
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     all_day = forms.BooleanField(label=_("All day"), required=False)
     start_time = forms.TimeField(
@@ -45,9 +46,10 @@ class EventForm(forms.Form):
     end_time = forms.TimeField(
         label=_("Ends at"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
-    location = forms.CharField(label=_("Place"), max_length=200, required=False)
-    description = forms.CharField(
+    location = FreeTextField(label=_("Place"), max_length=200, required=False)
+    description = FreeTextField(
         label=_("Description"),
+        max_length=LONG_TEXT_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Markdown: **bold**, *italic*, lists with -."),
@@ -140,7 +142,7 @@ class EventForm(forms.Form):
 
 
 class CycleEntryForm(forms.Form):
-    title = forms.CharField(label=_("What"), max_length=200)
+    title = FreeTextField(label=_("What"), max_length=200)
     month = forms.TypedChoiceField(label=_("Month"), choices=MONTHS, coerce=int)
     end_month = forms.TypedChoiceField(
         label=_("Until month"),

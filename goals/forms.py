@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from organisations.limits import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH, FreeTextField
 from organisations.models import Body
 from organisations.params import (
     FIRST_YEAR,
@@ -24,20 +25,21 @@ class RevisionForm(forms.Form):
 
 
 class GoalForm(RevisionForm):
-    code = forms.CharField(
+    code = FreeTextField(
         label=_("Code"),
         max_length=20,
         required=False,
         help_text=_('A letter or number, e.g. "A" or "Delmål 1".'),
     )
-    title = forms.CharField(label=_("Title"), max_length=500)
-    description = forms.CharField(
+    title = FreeTextField(label=_("Title"), max_length=500)
+    description = FreeTextField(
         label=_("Description"),
+        max_length=LONG_TEXT_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "data-markdown": "1"}),
         help_text=_("Markdown: **bold**, *italic*, lists with -."),
     )
-    lead_in = forms.CharField(
+    lead_in = FreeTextField(
         label=_("Lead-in to measures"),
         max_length=300,
         required=False,
@@ -61,8 +63,9 @@ class NewGoalForm(forms.Form):
 
 
 class MeasureForm(RevisionForm):
-    text = forms.CharField(
+    text = FreeTextField(
         label=_("Measure"),
+        max_length=SHORT_TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Write what is to be done.")},
     )
@@ -77,7 +80,7 @@ class MeasureForm(RevisionForm):
         required=False,
         help_text=_("Every organisation below carries the measure out and ticks its own."),
     )
-    due = forms.CharField(
+    due = FreeTextField(
         label=_("Due"),
         max_length=100,
         required=False,
@@ -87,7 +90,7 @@ class MeasureForm(RevisionForm):
     times_a_year = forms.IntegerField(
         label=_("Times a year"), min_value=1, max_value=12, required=False
     )
-    tags = forms.CharField(
+    tags = FreeTextField(
         label=_("Tags"),
         max_length=300,
         required=False,
@@ -153,7 +156,7 @@ class MeasureForm(RevisionForm):
 class MeasurementForm(forms.Form):
     value = forms.DecimalField(label=_("Value"), max_digits=12, decimal_places=2)
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    source = forms.CharField(label=_("Source"), max_length=200, required=False)
+    source = FreeTextField(label=_("Source"), max_length=200, required=False)
 
     def clean_date(self):
         day = self.cleaned_data["date"]
@@ -165,3 +168,9 @@ class MeasurementForm(forms.Form):
                 % {"first": FIRST_YEAR, "last": LAST_YEAR}
             )
         return day
+
+
+class TickForm(forms.Form):
+    """The note that comes with a tick; the status and the rest are the service's to check."""
+
+    note = FreeTextField(label=_("Note"), max_length=SHORT_TEXT_MAX_LENGTH, required=False)

@@ -25,6 +25,7 @@ from organisations.permissions import (
 from organisations.selectors import ancestors_of
 from plans.views import visible_plan
 
+from .forms import TickForm
 from .models import Assignment, Measure, MeasureStatus, ProgressNote
 from .progress import measure_tick
 from .ticking import measure_state
@@ -72,15 +73,18 @@ def measure_tick_view(request: HttpRequest, pk: int) -> HttpResponse:
             can_tick_measure(request.user, measure, [body.pk for body in measure.responsible.all()])
         )
     occurrence = date_param(request.POST, "occurrence")
+    form = TickForm(request.POST)
     error = ""
     try:
         if request.POST.get("occurrence") and occurrence is None:
             raise ValidationError(_("That is not a date."))
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_data()["note"])
         measure_tick(
             measure=measure,
             by=request.user,
             status=request.POST.get("status", MeasureStatus.DONE),
-            note=request.POST.get("note", ""),
+            note=form.cleaned_data["note"],
             occurrence=occurrence,
             assignment=assignment,
         )

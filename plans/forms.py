@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from goals.forms import RevisionForm
 from goals.models import Goal
+from organisations.limits import LONG_TEXT_MAX_LENGTH, FreeTextField
 from organisations.models import Language
 from organisations.params import BoundedModelMultipleChoiceField
 
@@ -15,7 +16,7 @@ YEAR_ATTRS = {"min": 2000, "max": 2100, "inputmode": "numeric"}
 
 
 class PlanFieldsForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = FreeTextField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=PlanKind.choices)
     first_year = forms.IntegerField(
         label=_("First year"),
@@ -31,8 +32,9 @@ class PlanFieldsForm(forms.Form):
     )
     language = forms.ChoiceField(label=_("Language of the plan"), choices=Language.choices)
     visibility = forms.ChoiceField(label=_("Who may read it"), choices=Visibility.choices)
-    preamble = forms.CharField(
+    preamble = FreeTextField(
         label=_("Preamble"),
+        max_length=LONG_TEXT_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 5, "data-markdown": "1"}),
         help_text=_("Markdown: **bold**, *italic*, lists with -."),
@@ -105,9 +107,10 @@ class PlanCreateForm(PlanFieldsForm):
 
 
 class SectionForm(RevisionForm):
-    title = forms.CharField(label=_("Title"), max_length=300)
-    intro = forms.CharField(
+    title = FreeTextField(label=_("Title"), max_length=300)
+    intro = FreeTextField(
         label=_("Introduction"),
+        max_length=LONG_TEXT_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "data-markdown": "1"}),
         help_text=_("Markdown: **bold**, *italic*, lists with -."),
@@ -126,7 +129,7 @@ class SectionForm(RevisionForm):
 
 
 class NewSectionForm(forms.Form):
-    title = forms.CharField(label=_("Title of the new section"), max_length=300)
+    title = FreeTextField(label=_("Title of the new section"), max_length=300)
 
 
 class AdoptForm(forms.Form):
