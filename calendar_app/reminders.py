@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from goals.models import Assignment, Measure, MeasureStatus
-from organisations.models import BodyKind, Membership, Organisation, Position, Role
+from organisations.models import BodyKind, Membership, Organisation, Position, Role, User
 from plans.models import PlanStatus
 
 from .models import Delivery, Event, EventStatus, NotificationSettings, ReminderKind
@@ -158,9 +158,16 @@ def candidates(day: date, organisations: Iterable[Organisation] | None = None) -
         model: ContentType.objects.get_for_model(model)
         for model in (Measure, Organisation, Assignment, Event)
     }
+    inactive = set(  # a deactivated account gets nothing (DESIGN.md §5)
+        User.objects.filter(pk__in={person for person, *_ in wanted}, is_active=False).values_list(
+            "pk", flat=True
+        )
+    )
     deliveries = []
     seen = set()
     for person, kind, model, object_id in wanted:
+        if person in inactive:
+            continue
         choice = settings.get(person, {})
         if kind in choice.get("unsubscribed", ()):
             continue

@@ -58,7 +58,12 @@ def public_events(slug: str):
 def private_events(token: str):
     if token_value(token) is None:
         raise Http404  # e.g. a NUL character, which PostgreSQL cannot even compare
-    feed = FeedToken.objects.select_related("person").filter(token=token).first()
+    # A deactivated person's feed ends with the account (DESIGN.md §5).
+    feed = (
+        FeedToken.objects.select_related("person")
+        .filter(token=token, person__is_active=True)
+        .first()
+    )
     if feed is None:
         raise Http404
     person = feed.person

@@ -8,10 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Body, Organisation
-from organisations.permissions import access_for
 from plans.models import Plan
 
-from .models import Goal, MeasureStatus, Tag
+from .models import Goal, Measure, MeasureStatus, Tag
 
 
 class MeasureFilter(django_filters.FilterSet):
@@ -25,7 +24,7 @@ class MeasureFilter(django_filters.FilterSet):
         label=_("Responsible"), queryset=Body.objects.none()
     )
     goal = django_filters.ModelChoiceFilter(label=_("Goal"), queryset=Goal.objects.none())
-    tags = django_filters.ModelChoiceFilter(label=_("Tag"), queryset=Tag.objects.all())
+    tags = django_filters.ModelChoiceFilter(label=_("Tag"), queryset=Tag.objects.none())
     due = django_filters.DateFromToRangeFilter(
         label=_("Due between"),
         field_name="due_end",
@@ -35,19 +34,25 @@ class MeasureFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
         super().__init__(data, queryset, request=request, **kwargs)
-        user = request.user
-        plans = Plan.objects.visible_to(user)
+        # Choices come from the measures of plans the person may read, so no list
+        # names another party's bodies or tags, or a draft's.
+        plans = Plan.objects.visible_to(request.user)
+        measures = Measure.objects.filter(goal__plan__in=plans)
         self.filters["organisation"].queryset = (
             Organisation.objects.filter(plans__in=plans).distinct().order_by("name")
         )
         self.filters["responsible"].queryset = (
-            Body.objects.filter(organisation__in=access_for(user).member)
+            Body.objects.filter(measures__in=measures)
+            .distinct()
             .select_related("organisation")
             .order_by("organisation__name", "name")
         )
         self.filters["goal"].queryset = Goal.objects.filter(
             plan__in=plans.filter(status="adopted"), parent=None
         ).order_by("plan__organisation__name", "plan", "section__order", "order")
+        self.filters["tags"].queryset = (
+            Tag.objects.filter(measures__in=measures).distinct().order_by("name")
+        )
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from organisations.permissions import access_for
+from organisations.permissions import access_for, can_see_people
 
 from .models import Assignment, Measure, MeasureStatus
 
@@ -22,6 +22,7 @@ class MeasureState:
 
     measure: Measure
     can_tick: bool
+    show_people: bool = False  # who ticked it: members' content (DESIGN.md §5)
     occurrences: list[OccurrenceState] = field(default_factory=list)
     my_assignments: list[Assignment] = field(default_factory=list)
     assignments_done: int = 0
@@ -40,7 +41,9 @@ def measure_state(user, measure: Measure, *, plan_adopted: bool) -> MeasureState
         organisation_id in access.tick or bool(access.bodies & responsible)
     )
     ticks = [tick for tick in measure.ticks.all() if tick.assignment_id is None]
-    state = MeasureState(measure=measure, can_tick=can_tick)
+    state = MeasureState(
+        measure=measure, can_tick=can_tick, show_people=can_see_people(user, organisation_id)
+    )
     if measure.recurrence:
         done = {tick.occurrence for tick in ticks}
         state.occurrences = [OccurrenceState(day, day in done) for day in measure.occurrences()]

@@ -4,6 +4,15 @@ from django.utils.translation import gettext_lazy as _
 from tree_queries.admin import TreeAdmin
 
 from .models import Body, Membership, Organisation, OrganisationAdmin, Position, User
+from .services import person_deactivate
+
+
+def superusers_only(request) -> bool:
+    """Admin rights are not scoped to an organisation, so only superusers use the admin."""
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = superusers_only
 
 
 class MembershipInline(admin.TabularInline):
@@ -32,6 +41,11 @@ class UserAdmin(BaseUserAdmin):
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            person_deactivate(person=obj, by=request.user)  # its sessions end at once
 
 
 class BodyInline(admin.TabularInline):

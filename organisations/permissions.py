@@ -22,6 +22,7 @@ from .selectors import with_ancestor_ids
 
 BOARD_KINDS = (BodyKind.BOARD, BodyKind.EXECUTIVE)
 READABLE_PLAN_STATUSES = ("proposed", "adopted", "archived")
+PUBLIC_PLAN_STATUSES = ("adopted", "archived")  # a proposal is for the meeting, unless made public
 
 
 @dataclass(frozen=True)
@@ -37,10 +38,11 @@ class Access:
     bodies: frozenset[int] = field(default_factory=frozenset)  # bodies the person sits in
 
     def filter_plans(self, plans: QuerySet) -> QuerySet:
-        readable = Q(status__in=READABLE_PLAN_STATUSES) & (
-            Q(visibility="public") | Q(organisation__in=self.member)
+        public = Q(visibility="public") & (
+            Q(status__in=PUBLIC_PLAN_STATUSES) | Q(status="proposed", proposal_public=True)
         )
-        return plans.filter(readable | Q(organisation__in=self.officer))
+        members = Q(status__in=READABLE_PLAN_STATUSES, organisation__in=self.member)
+        return plans.filter(public | members | Q(organisation__in=self.officer))
 
     def filter_events(self, events: QuerySet) -> QuerySet:
         return events.filter(
@@ -118,6 +120,11 @@ def forget_access(user) -> None:
 
 def can_read_members_content(user, organisation: Organisation) -> bool:
     return organisation.pk in access_for(user).member
+
+
+def can_see_people(user, organisation_id: int) -> bool:
+    """Names, emails and positions of the organisation's people are members' content."""
+    return organisation_id in access_for(user).member
 
 
 def can_read_drafts(user, organisation: Organisation) -> bool:

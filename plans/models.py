@@ -71,6 +71,11 @@ class Plan(models.Model):
         db_index=True,
     )
     proposed_at = models.DateTimeField(_("proposed at"), null=True, blank=True)
+    proposal_public = models.BooleanField(
+        _("proposal public"),
+        default=False,
+        help_text=_("A proposed public plan is shown to everyone, not only to the members."),
+    )
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
     adopted_by = models.ForeignKey(
         Body,

@@ -26,6 +26,7 @@ from calendar_app.wheel import wheel_picture
 from goals.charts import target_chart, target_progress
 from goals.models import Assignment, Measure, ProgressNote
 from goals.rollup import rollup
+from organisations.permissions import can_read_drafts, can_read_members_content
 
 from .models import Plan, PlanStatus
 from .selectors import plan_document
@@ -56,11 +57,27 @@ class StaticFilesOnly(URLFetcher):
         return URLFetcherResponse(url, body, {"Content-Type": content_type})
 
 
-def fingerprint(plan: Plan, report: bool) -> str:
-    """Changes whenever what the document shows changes (its text, or its progress)."""
+# Who reads which status report: visitors get the progress, the organisation's
+# members also its notes, its officers also the branch matrix (as on the pages:
+# the dashboard's notes are for members, the delegation page for officers).
+PUBLIC, MEMBERS, OFFICERS = "public", "members", "officers"
+
+
+def report_audience(user, plan: Plan) -> str:
+    if can_read_drafts(user, plan.organisation):
+        return OFFICERS
+    if can_read_members_content(user, plan.organisation):
+        return MEMBERS
+    return PUBLIC
+
+
+def fingerprint(plan: Plan, report: bool, audience: str = PUBLIC) -> str:
+    """Changes whenever what the document shows changes (its text, progress or reader)."""
     last = plan.activities.aggregate(last=Max("pk"))["last"]
+    audience = audience if report else PUBLIC  # the plan itself reads the same for everyone
     key = (
         f"{plan.pk}:{plan.revision}:{plan.status}:{plan.updated_at}:{last}:{report}:{plan.language}"
+        f":{audience}"
     )
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
@@ -106,45 +123,53 @@ def render_plan_pdf(plan: Plan) -> bytes:
         return _render("pdf/plan.html", context, plan)
 
 
-def render_report_pdf(plan: Plan) -> bytes:
-    """The status report (årsberetning): what was done, goal by goal."""
+def _branch_matrix(plan: Plan) -> tuple[list, list]:
+    """The organisations below and, per delegated measure, each one's assignment."""
+    delegated = list(
+        Measure.objects.filter(goal__plan=plan, delegated=True)
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related("organisation").order_by(
+                    "organisation__name"
+                ),
+            )
+        )
+        .order_by("goal__section__order", "goal__order", "order")
+    )
+    organisations = sorted(
+        {a.organisation for m in delegated for a in m.assignments.all()}, key=lambda o: o.name
+    )
+    matrix = [
+        (
+            m,
+            [
+                next((a for a in m.assignments.all() if a.organisation_id == o.pk), None)
+                for o in organisations
+            ],
+        )
+        for m in delegated
+    ]
+    return organisations, matrix
+
+
+def render_report_pdf(plan: Plan, audience: str = PUBLIC) -> bytes:
+    """The status report (årsberetning): what was done, goal by goal, for ``audience``."""
     with translation.override(plan.language):
         document = plan_document(plan)
         measures = Measure.objects.filter(goal__plan=plan)
         progress = rollup(measures)
+        show_notes = audience in (MEMBERS, OFFICERS)
         notes = defaultdict(list)
-        for note in (
-            ProgressNote.objects.filter(measure__goal__plan=plan)
-            .exclude(text="")
-            .select_related("assignment__organisation")
-            .order_by("created_at")
-        ):
-            notes[note.measure_id].append(note)
-        delegated = list(
-            Measure.objects.filter(goal__plan=plan, delegated=True)
-            .prefetch_related(
-                Prefetch(
-                    "assignments",
-                    queryset=Assignment.objects.select_related("organisation").order_by(
-                        "organisation__name"
-                    ),
-                )
-            )
-            .order_by("goal__section__order", "goal__order", "order")
-        )
-        organisations = sorted(
-            {a.organisation for m in delegated for a in m.assignments.all()}, key=lambda o: o.name
-        )
-        matrix = [
-            (
-                m,
-                [
-                    next((a for a in m.assignments.all() if a.organisation_id == o.pk), None)
-                    for o in organisations
-                ],
-            )
-            for m in delegated
-        ]
+        if show_notes:
+            for note in (
+                ProgressNote.objects.filter(measure__goal__plan=plan)
+                .exclude(text="")
+                .select_related("assignment__organisation")
+                .order_by("created_at")
+            ):
+                notes[note.measure_id].append(note)
+        organisations, matrix = _branch_matrix(plan) if audience == OFFICERS else ([], [])
         targets = []
         for section_node in document:
             for node in section_node.goals:
@@ -164,6 +189,7 @@ def render_report_pdf(plan: Plan) -> bytes:
             "plan": plan,
             "document": document,
             "progress": progress,
+            "show_notes": show_notes,
             "notes": notes,
             "organisations": organisations,
             "matrix": matrix,
@@ -173,12 +199,12 @@ def render_report_pdf(plan: Plan) -> bytes:
         return _render("pdf/report.html", context, plan)
 
 
-def plan_pdf(plan: Plan, *, report: bool = False) -> tuple[bytes, str]:
-    """The PDF and its fingerprint, from the cache when the plan has not changed."""
-    etag = fingerprint(plan, report)
+def plan_pdf(plan: Plan, *, report: bool = False, audience: str = PUBLIC) -> tuple[bytes, str]:
+    """The PDF and its fingerprint, from the cache when the plan and reader are the same."""
+    etag = fingerprint(plan, report, audience)
     key = f"plan-pdf:{etag}"
     body = cache.get(key)
     if body is None:
-        body = render_report_pdf(plan) if report else render_plan_pdf(plan)
+        body = render_report_pdf(plan, audience) if report else render_plan_pdf(plan)
         cache.set(key, body, timeout=60 * 60 * 24)
     return body, etag

@@ -15,7 +15,7 @@ from organisations.models import Body, BodyKind, Organisation
 
 from .activity import activity_record, plan_activity
 from .editing import ensure_editable, move_in_order, revise
-from .models import Plan, PlanStatus, Section
+from .models import Plan, PlanStatus, Section, Visibility
 
 PLAN_FIELDS = ("title", "kind", "first_year", "last_year", "language", "visibility", "preamble")
 
@@ -170,13 +170,21 @@ def _locked(plan: Plan) -> Plan:
 
 
 @transaction.atomic
-def plan_propose(*, plan: Plan, by) -> Plan:
-    """Send the draft to the meeting: its structure is frozen from now on."""
+def plan_propose(*, plan: Plan, by, public: bool = False) -> Plan:
+    """Send the draft to the meeting: its structure is frozen from now on.
+
+    The proposal is for the members; ``public`` shows a public plan to everyone already.
+    """
     plan = _locked(plan)
     if plan.status != PlanStatus.DRAFT:
         raise ValidationError(_("Only a draft can be proposed."))
     return _set_status(
-        plan, PlanStatus.PROPOSED, by=by, action="plan.propose", proposed_at=timezone.now()
+        plan,
+        PlanStatus.PROPOSED,
+        by=by,
+        action="plan.propose",
+        proposed_at=timezone.now(),
+        proposal_public=public and plan.visibility == Visibility.PUBLIC,
     )
 
 
@@ -186,7 +194,14 @@ def plan_withdraw(*, plan: Plan, by) -> Plan:
     plan = _locked(plan)
     if plan.status != PlanStatus.PROPOSED:
         raise ValidationError(_("Only a proposed plan can be taken back to draft."))
-    return _set_status(plan, PlanStatus.DRAFT, by=by, action="plan.withdraw", proposed_at=None)
+    return _set_status(
+        plan,
+        PlanStatus.DRAFT,
+        by=by,
+        action="plan.withdraw",
+        proposed_at=None,
+        proposal_public=False,
+    )
 
 
 @transaction.atomic

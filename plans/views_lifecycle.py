@@ -53,8 +53,13 @@ def _status_change(request: HttpRequest, pk: int, service, success: str) -> Http
 @login_required
 @require_POST
 def plan_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
+    public = request.POST.get("public") == "1"
+
+    def propose(*, plan: Plan, by) -> Plan:
+        return plan_propose(plan=plan, by=by, public=public)
+
     return _status_change(
-        request, pk, plan_propose, _("The plan is proposed: its text is frozen for the meeting.")
+        request, pk, propose, _("The plan is proposed: its text is frozen for the meeting.")
     )
 
 

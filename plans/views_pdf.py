@@ -1,25 +1,32 @@
-"""PDF downloads: the same visibility rules as the plan page, served from a cache by ETag."""
+"""PDF downloads: the plan page's visibility rules; cached by ETag per plan and reader."""
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.text import slugify
 from django.views.decorators.http import condition
 
 from .models import Plan
-from .pdf import fingerprint, plan_pdf
+from .pdf import fingerprint, plan_pdf, report_audience
 from .views import visible_plan
 
 
 def _etag(report: bool):
     def etag(request: HttpRequest, pk: int):
-        plan = Plan.objects.visible_to(request.user).filter(pk=pk).first()
-        return fingerprint(plan, report) if plan else None
+        plan = (
+            Plan.objects.visible_to(request.user)
+            .select_related("organisation")
+            .filter(pk=pk)
+            .first()
+        )
+        if plan is None:
+            return None
+        return fingerprint(plan, report, report_audience(request.user, plan))
 
     return etag
 
 
 def _download(request: HttpRequest, pk: int, *, report: bool) -> HttpResponse:
     plan = visible_plan(request, pk)
-    body, etag = plan_pdf(plan, report=report)
+    body, etag = plan_pdf(plan, report=report, audience=report_audience(request.user, plan))
     name = slugify(f"{plan.organisation.slug} {plan.title}{' rapport' if report else ''}")
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{name}.pdf"'

@@ -77,7 +77,7 @@ def test_a_draft_carries_the_draft_mark_and_the_adopted_plan_does_not(national_p
 
 def test_report_lists_measures_notes_and_the_branch_matrix(tmp_path):
     plan = Plan.objects.get(organisation__slug="rodt-akershus", title="Handlingsplan 2026")
-    text = plain(run("pdftotext", render_report_pdf(plan), tmp_path))
+    text = plain(run("pdftotext", render_report_pdf(plan, "officers"), tmp_path))
     assert "Representantene inviteres til hvert styremøte." in text
     assert "Rødt Bærum" in text and "Rødt Asker" in text
     assert "10 av 12 gjennomført" in text

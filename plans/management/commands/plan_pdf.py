@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from plans.models import Plan
-from plans.pdf import render_plan_pdf, render_report_pdf
+from plans.pdf import MEMBERS, OFFICERS, PUBLIC, render_plan_pdf, render_report_pdf
 
 
 class Command(BaseCommand):
@@ -13,6 +13,12 @@ class Command(BaseCommand):
         parser.add_argument("plan_id", type=int)
         parser.add_argument("-o", "--output", required=True, help="Where to write the PDF.")
         parser.add_argument("--report", action="store_true", help="The status report.")
+        parser.add_argument(
+            "--audience",
+            choices=[PUBLIC, MEMBERS, OFFICERS],
+            default=PUBLIC,
+            help="Whose report: members also get the notes, officers the branch matrix.",
+        )
 
     def handle(self, *args, **options):
         plan = (
@@ -22,6 +28,9 @@ class Command(BaseCommand):
         )
         if plan is None:
             raise CommandError(f"No plan with id {options['plan_id']}.")
-        body = render_report_pdf(plan) if options["report"] else render_plan_pdf(plan)
+        if options["report"]:
+            body = render_report_pdf(plan, options["audience"])
+        else:
+            body = render_plan_pdf(plan)
         Path(options["output"]).write_bytes(body)
         self.stdout.write(f"Wrote {options['output']} ({len(body) // 1024} KiB).")
