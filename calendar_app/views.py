@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from organisations.models import Organisation
@@ -358,6 +359,7 @@ def wheel_picture_view(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@never_cache  # shows the secret feed address
 @login_required
 def feed_settings(request: HttpRequest) -> HttpResponse:
     """Where a person copies their private feed URL, or makes a new one."""

@@ -9,6 +9,7 @@ from django.db.models import Count, Max, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition
 
 from organisations.models import Organisation
@@ -80,6 +81,7 @@ def public_feed(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+@cache_control(private=True)  # the address is the secret; no shared cache may keep it
 @conditional(private_events)
 def private_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The person's own feed: the events of all their organisations they may see."""

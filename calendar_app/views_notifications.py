@@ -8,6 +8,7 @@ from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from organisations.models import User
@@ -45,6 +46,7 @@ def _unsubscribe_target(token: str) -> tuple[User, list[str]]:
     return person, kinds
 
 
+@never_cache  # the address carries the person's signed token
 @csrf_exempt  # mail clients post the one-click unsubscribe (RFC 8058) without a session
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     person, kinds = _unsubscribe_target(token)
