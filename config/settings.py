@@ -43,8 +43,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # allauth's sessions page uses naturaltime
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "django_htmx",
     "tree_queries",
     "django_filters",
@@ -67,8 +70,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "organisations.middleware.LoginRequiredMiddleware",
+    "organisations.middleware.MfaRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -133,6 +138,31 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+ACCOUNT_ADAPTER = "organisations.adapter.AccountAdapter"
+# Failed logins are counted in the shared cache, per client address and per
+# (address, account): the block falls on the guesser's address, so nobody can
+# lock an owner out from elsewhere (organisations/adapter.py). An address may
+# fail a few accounts' worth before it is blocked altogether. A password reset
+# clears the count.
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_FAILURE_WINDOW = int(os.environ.get("LOGIN_FAILURE_WINDOW", str(15 * 60)))  # seconds
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": (
+        f"{4 * LOGIN_FAILURE_LIMIT}/{LOGIN_FAILURE_WINDOW}s/ip,"
+        f"{LOGIN_FAILURE_LIMIT}/{LOGIN_FAILURE_WINDOW}s/key"
+    ),
+}
+# Behind the trusted proxy (TRUSTED_PROXY=1, Caddy) the client's address is the
+# last one in X-Forwarded-For; otherwise REMOTE_ADDR, never a header a client sets.
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if env_bool("TRUSTED_PROXY", False) else 0
+
+# Second factors: an authenticator app (TOTP), passkeys and security keys
+# (WebAuthn), recovery codes. Organisation admins must have one
+# (organisations.middleware.MfaRequiredMiddleware); everyone else may.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "Handlingsplan"
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # passkeys on http://127.0.0.1 in development
 
 LANGUAGE_CODE = "nb"
 LANGUAGES = [
@@ -164,6 +194,7 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH")  # for the file-based backend
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Handlingsplan <noreply@localhost>")
 # Absolute links in emails and feeds point here.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -204,6 +235,23 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Sent and failed reminder deliveries are deleted after this many days (privacy page).
 REMINDER_DELIVERY_RETENTION_DAYS = int(os.environ.get("REMINDER_DELIVERY_RETENTION_DAYS", "90"))
+
+# One cache for every web process (login limits, rendered PDFs): Redis when
+# REDIS_URL is set, else this process's memory, which is enough for one process.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "handlingsplan"),
+        }
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "KEY_PREFIX": "handlingsplan",
+        }
+    )
+}
 
 # Content-Security-Policy (django-csp): scripts and styles only from our own
 # static files; a script tag also carries the request's nonce. No inline code.

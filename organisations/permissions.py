@@ -168,6 +168,11 @@ def can_manage_organisation(user, organisation: Organisation) -> bool:
     return organisation.pk in access_for(user).admin
 
 
+def must_use_mfa(user) -> bool:
+    """Organisation admins manage people and adopt plans: they sign in with a second factor."""
+    return bool(access_for(user).admin)
+
+
 class LoginRequired(Exception):
     """Raised for an anonymous visitor where a logged-in person might see more."""
 

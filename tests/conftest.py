@@ -10,8 +10,9 @@ import os
 import shutil
 
 import pytest
+from django.core.cache import cache
 from django.db import connections
-from django.test import Client
+from django.test import Client, override_settings
 
 from organisations.models import User
 from plans.demo import load_demo
@@ -43,10 +44,48 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
+def give_admins_totp() -> None:
+    """An authenticator app for every organisation admin, who cannot work without one."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    admins = User.objects.filter(admin_grants__isnull=False).exclude(
+        authenticator__type=Authenticator.Type.TOTP
+    )
+    for person in admins.distinct():
+        TOTP.activate(person, generate_totp_secret())
+
+
+def totp_code(email: str) -> str:
+    """The person's current authenticator code, as their phone would show it."""
+    import pyotp
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import decrypt
+
+    authenticator = Authenticator.objects.get(user__email=email, type=Authenticator.Type.TOTP)
+    return pyotp.TOTP(decrypt(authenticator.data["secret"])).now()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache_in_memory():
+    # With REDIS_URL set (CI) the cache would be Redis and outlive the run:
+    # login limits and used authenticator codes would carry over between runs.
+    with override_settings(
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    ):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(_cache_in_memory):
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_demo()
+        give_admins_totp()
 
 
 @pytest.fixture
@@ -86,6 +125,7 @@ def browser_page(chromium_path, live_server, transactional_db):
     # test itself are still synchronous and safe.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     load_demo()  # a browser test before this one may have emptied the database
+    give_admins_totp()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=chromium_path,
@@ -113,11 +153,16 @@ def browser_page(chromium_path, live_server, transactional_db):
 
 
 def login(page, email: str, password: str = "demo-passord") -> None:
+    """Log in through the form, answering the authenticator step if the person has one."""
     page.goto("/accounts/login/")
     page.get_by_label("E-post").fill(email)
     page.get_by_label("Passord").fill(password)
-    page.get_by_role("button", name="Logg inn").click()
-    page.wait_for_url("**/")
+    page.get_by_role("button", name="Logg inn", exact=True).click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    if "/accounts/2fa/authenticate/" in page.url:
+        page.locator("input[name=code]").fill(totp_code(email))
+        page.get_by_role("button", name="Logg inn", exact=True).click()
+        page.wait_for_url(lambda url: "/accounts/2fa/" not in url)
 
 
 def assert_accessible(page) -> None:
