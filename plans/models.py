@@ -13,6 +13,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from organisations.limits import LONG_TEXT_MAX_LENGTH
 from organisations.models import Body, Language, Organisation
 
 
@@ -62,7 +63,9 @@ class Plan(models.Model):
     visibility = models.CharField(
         _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.MEMBERS
     )
-    preamble = models.TextField(_("preamble"), blank=True, help_text=_("Markdown."))
+    preamble = models.TextField(
+        _("preamble"), blank=True, max_length=LONG_TEXT_MAX_LENGTH, help_text=_("Markdown.")
+    )
     status = models.CharField(
         _("status"),
         max_length=10,
@@ -156,7 +159,9 @@ class Section(models.Model):
         Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="sections"
     )
     title = models.CharField(_("title"), max_length=300)
-    intro = models.TextField(_("introduction"), blank=True, help_text=_("Markdown."))
+    intro = models.TextField(
+        _("introduction"), blank=True, max_length=LONG_TEXT_MAX_LENGTH, help_text=_("Markdown.")
+    )
     order = models.PositiveIntegerField(_("order"), default=0)
     key = models.UUIDField(_("lineage key"), default=uuid.uuid4, editable=False)
     revision = models.PositiveIntegerField(_("revision"), default=1)
