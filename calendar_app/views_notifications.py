@@ -40,7 +40,7 @@ def _unsubscribe_target(token: str) -> tuple[User, list[str]]:
         person_id, kinds = read_unsubscribe_token(token)
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         raise Http404 from None
-    person = User.objects.filter(pk=person_id).first()
+    person = User.objects.filter(pk=person_id, is_active=True).first()
     if person is None or not kinds:
         raise Http404
     return person, kinds

@@ -30,6 +30,8 @@ class LoginRequiredMiddleware:
 # asked to set up a second factor could neither do it nor log out.
 MFA_EXEMPT_URL_PREFIXES = ("account_", "mfa_", "usersessions_")
 MFA_EXEMPT_URL_NAMES = {"language", "javascript-catalog"}
+# A person's own data, its download and deletion, and the privacy page.
+MFA_EXEMPT_NAMESPACES = {"personal_data"}
 SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
 
 
@@ -44,6 +46,8 @@ class MfaRequiredMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
+        if match.namespace in MFA_EXEMPT_NAMESPACES:
+            return None
         name = (match.url_name or "") if not match.namespace else ""
         if name in MFA_EXEMPT_URL_NAMES or name.startswith(MFA_EXEMPT_URL_PREFIXES):
             return None

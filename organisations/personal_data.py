@@ -21,11 +21,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from importlib import import_module
 from typing import Any
 
 from django.apps import apps
-from django.conf import settings
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils import formats, timezone
@@ -34,6 +32,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Language, User
+from .services import person_sessions_end
 
 
 def display(value: Any) -> str:
@@ -176,21 +175,6 @@ def _delete_owned_rows(person: User) -> None:
     person.user_permissions.clear()
 
 
-def _end_sessions(person: User) -> None:
-    """Delete the person's sessions where the session engine keeps them in a table."""
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    if not hasattr(store, "get_model_class"):
-        # Cache or cookie sessions: the unusable password below already voids them.
-        return
-    session_model = store.get_model_class()
-    mine = str(person.pk)
-    ended = []
-    for session in session_model.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if str(session.get_decoded().get("_auth_user_id")) == mine:
-            ended.append(session.pk)
-    session_model.objects.filter(pk__in=ended).delete()
-
-
 def _tombstone(person: User) -> None:
     now = timezone.now()
     person.name = ""
@@ -213,7 +197,7 @@ def erase(person: User) -> None:
         if part.erase is not None:
             part.erase(person)
     _delete_owned_rows(person)
-    _end_sessions(person)
+    person_sessions_end(person)
     _tombstone(person)
 
 

@@ -31,7 +31,7 @@ PERSONAS = [
     "committee",
     "other_admin",
 ]
-OUR_NAMESPACES = {"organisations", "plans", "goals", "calendar_app"}
+OUR_NAMESPACES = {"organisations", "plans", "goals", "calendar_app", "personal_data"}
 
 
 def plan_pk(org: str, title: str) -> int:
@@ -506,6 +506,20 @@ MATRIX = [
     ("account_login", dict, "get", None, (200, 302, 302, 302, 302, 302, 302, 302)),
     ("account_reset_password", dict, "get", None, ALL_200),
     ("admin:index", dict, "get", None, (302, 302, 302, 302, 302, 302, 302, 302)),
+    ("account_security", dict, "get", None, (302, 200, 200, 200, 200, 200, 200, 200)),
+    ("mfa_index", dict, "get", None, (302, 200, 200, 200, 200, 200, 200, 200)),
+    ("usersessions_list", dict, "get", None, (302, 200, 200, 200, 200, 200, 200, 200)),
+    ("personal_data:privacy", dict, "get", None, ALL_200),
+    ("personal_data:mine", dict, "get", None, (302, 200, 200, 200, 200, 200, 200, 200)),
+    ("personal_data:download", dict, "get", None, (302, 200, 200, 200, 200, 200, 200, 200)),
+    ("personal_data:delete", dict, "get", None, (302, 200, 200, 200, 200, 200, 200, 200)),
+    (
+        "personal_data:delete",
+        dict,
+        "post",
+        {"confirmation": "wrong"},
+        (302, 200, 200, 200, 200, 200, 200, 200),
+    ),
 ]
 
 
