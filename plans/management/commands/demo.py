@@ -23,6 +23,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
         for email, what in DEMO_LOGINS:
             self.stdout.write(f"  {email:<24} {what}")
+        self.stdout.write(
+            "Organisation admins set up two-factor authentication (an authenticator app "
+            "or a passkey) at their first login."
+        )
         if not options["no_serve"]:
             self.stdout.write(f"Serving on http://{options['addrport']}/ (Ctrl+C to stop)")
             call_command("runserver", options["addrport"], use_reloader=False)
