@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from goals.models import Measure
 from organisations.limits import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from organisations.models import Country, Organisation
+from organisations.params import FIRST_YEAR, LAST_YEAR, in_sane_years
 from plans.models import Plan
 
 
@@ -246,6 +247,16 @@ class Event(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        # Year 1 or 9999 overflows when converted between time zones (also in the admin).
+        for name in ("starts_at", "ends_at"):
+            moment = getattr(self, name)
+            if moment and not in_sane_years(moment):
+                raise ValidationError(
+                    {
+                        name: _("Choose a date between the years %(first)d and %(last)d.")
+                        % {"first": FIRST_YEAR, "last": LAST_YEAR}
+                    }
+                )
         if self.ends_at and self.starts_at and self.ends_at < self.starts_at:
             raise ValidationError({"ends_at": _("The end cannot be before the start.")})
 

@@ -31,3 +31,25 @@ def test_every_admin_list_and_add_form_opens(superuser_client):
         assert response.status_code == 200, info
         if model_admin.has_add_permission(response.wsgi_request):
             assert superuser_client.get(reverse("admin:{}_{}_add".format(*info))).status_code == 200
+
+
+def test_an_event_dated_year_one_is_refused_in_the_admin_with_a_message(superuser_client):
+    from calendar_app.models import Event
+    from organisations.models import Organisation
+
+    organisation = Organisation.objects.get(slug="rodt-asker")
+    before = Event.objects.count()
+    response = superuser_client.post(
+        reverse("admin:calendar_app_event_add"),
+        {
+            "organisation": organisation.pk,
+            "title": "Gammelt møte",
+            "starts_at_0": "0001-01-01",
+            "starts_at_1": "00:00",
+            "visibility": "public",
+            "status": "confirmed",
+        },
+    )
+    assert response.status_code == 200
+    assert Event.objects.count() == before
+    assert "1900" in response.content.decode()
