@@ -5,7 +5,16 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from tree_queries.admin import TreeAdmin
 
-from .models import Body, Membership, Organisation, OrganisationAdmin, Position, User
+from .models import (
+    Body,
+    Invitation,
+    Membership,
+    Organisation,
+    OrganisationAdmin,
+    Position,
+    RegisterImport,
+    User,
+)
 from .services import person_deactivate
 
 
@@ -95,8 +104,8 @@ class BodyAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["person", "organisation", "since"]
-    list_filter = ["organisation__kind", "since"]
+    list_display = ["person", "organisation", "member_number", "since", "ends_on", "source"]
+    list_filter = ["organisation__kind", "source", "since"]
     search_fields = ["person__email", "person__name", "organisation__name"]
     list_select_related = ["person", "organisation"]
     autocomplete_fields = ["person", "organisation"]
@@ -105,7 +114,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(Position)
 class PositionAdmin(admin.ModelAdmin):
-    list_display = ["person", "role", "body", "organisation"]
+    list_display = ["person", "role", "body", "organisation", "starts_on", "ends_on"]
     list_filter = ["role", "body__kind"]
     search_fields = ["person__email", "person__name", "body__name", "body__organisation__name"]
     list_select_related = ["person", "body__organisation"]
@@ -122,3 +131,19 @@ class OrganisationAdminAdmin(admin.ModelAdmin):
     search_fields = ["person__email", "person__name", "organisation__name"]
     list_select_related = ["person", "organisation"]
     autocomplete_fields = ["person", "organisation"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "organisation", "body", "role", "created_at", "accepted_at"]
+    search_fields = ["email", "organisation__name"]
+    list_select_related = ["organisation", "body"]
+    autocomplete_fields = ["organisation", "body", "invited_by", "accepted_by"]
+
+
+@admin.register(RegisterImport)
+class RegisterImportAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "filename", "created_at", "applied_at"]
+    list_select_related = ["organisation"]
+    autocomplete_fields = ["organisation", "uploaded_by"]
+    readonly_fields = ["rows", "summary", "mapping"]

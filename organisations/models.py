@@ -120,6 +120,12 @@ class Organisation(TreeNode):
     time_zone = models.CharField(
         _("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="Europe/Oslo"
     )
+    closed_on = models.DateField(
+        _("closed on"),
+        null=True,
+        blank=True,
+        help_text=_("A closed organisation keeps its history but has no members or offices."),
+    )
     reminder_days = models.JSONField(
         _("reminder days before due"),
         default=list,
@@ -196,6 +202,7 @@ class Body(models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=BodyKind.choices)
+    dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("body")
@@ -207,6 +214,19 @@ class Body(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class MembershipSource(models.TextChoices):
+    MANUAL = "manual", _("Added by an admin")
+    REGISTER = "register", _("Membership register")
+    INVITATION = "invitation", _("Invitation")
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def in_force(self, on=None) -> MembershipQuerySet:
+        """Memberships that hold on the day (today by default): not yet ended."""
+        on = on or timezone.localdate()
+        return self.filter(models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=on))
 
 
 class Membership(models.Model):
@@ -222,6 +242,18 @@ class Membership(models.Model):
         related_name="memberships",
     )
     since = models.DateField(_("member since"), default=timezone.localdate)
+    ends_on = models.DateField(
+        _("ended on"), null=True, blank=True, help_text=_("The last day of the membership.")
+    )
+    member_number = models.CharField(_("member number"), max_length=50, blank=True)
+    source = models.CharField(
+        _("source"),
+        max_length=20,
+        choices=MembershipSource.choices,
+        default=MembershipSource.MANUAL,
+    )
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membership")
@@ -242,6 +274,15 @@ class Role(models.TextChoices):
     MEMBER = "member", _("Member")
 
 
+class PositionQuerySet(models.QuerySet["Position"]):
+    def in_force(self, on=None) -> PositionQuerySet:
+        """Positions whose term holds on the day (today by default): rights come from these."""
+        on = on or timezone.localdate()
+        return self.filter(starts_on__lte=on).filter(
+            models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=on)
+        )
+
+
 class Position(models.Model):
     """A person's place in a body; positions are what grant rights."""
 
@@ -252,19 +293,40 @@ class Position(models.Model):
         Body, verbose_name=_("body"), on_delete=models.CASCADE, related_name="positions"
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    starts_on = models.DateField(_("term starts"), default=timezone.localdate)
+    ends_on = models.DateField(
+        _("term ends"), null=True, blank=True, help_text=_("The last day of the term.")
+    )
+
+    objects = PositionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("position")
         verbose_name_plural = _("positions")
-        ordering = ["body", "role"]
+        ordering = ["body", "role", "-starts_on"]
         constraints = [
             models.UniqueConstraint(
-                fields=["person", "body", "role"], name="position_unique_person_body_role"
+                fields=["person", "body", "role", "starts_on"],
+                name="position_unique_person_body_role_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="position_term_ordered",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.person}: {self.get_role_display()}, {self.body}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The term cannot end before it starts.")})
+
+    def in_force(self, on=None) -> bool:
+        on = on or timezone.localdate()
+        return self.starts_on <= on and (self.ends_on is None or self.ends_on >= on)
 
 
 class OrganisationAdmin(models.Model):
@@ -289,3 +351,99 @@ class OrganisationAdmin(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} – {self.organisation}"
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def pending(self) -> InvitationQuerySet:
+        return self.filter(
+            accepted_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
+class Invitation(models.Model):
+    """An invitation by email into an organisation, as a member or into a position."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    email = models.EmailField(_("email address"))
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    body = models.ForeignKey(
+        Body,
+        verbose_name=_("body"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        help_text=_("Empty: invited as a member only."),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    starts_on = models.DateField(_("term starts"), null=True, blank=True)
+    ends_on = models.DateField(_("term ends"), null=True, blank=True)
+    invited_by = models.ForeignKey(
+        User,
+        verbose_name=_("invited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    send_count = models.PositiveSmallIntegerField(_("times sent"), default=0)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User,
+        verbose_name=_("accepted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="accepted_invitations",
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation}"
+
+
+class RegisterImport(models.Model):
+    """An uploaded membership register between its preview and its application.
+
+    Only what the app needs is kept from the file (member number, name, email,
+    organisation); the parsed rows are emptied once the import is applied.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="register_imports",
+    )
+    uploaded_by = models.ForeignKey(
+        User, verbose_name=_("uploaded by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
+    rows = models.JSONField(_("rows"), default=list, blank=True)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("register import")
+        verbose_name_plural = _("register imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.filename} ({self.created_at:%Y-%m-%d})"

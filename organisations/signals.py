@@ -1,0 +1,12 @@
+"""What the ground floor announces to the apps that stand on it.
+
+Each receiver lives in the app that must act, and calls that app's own service:
+the logic stays in services, the signal only says that something happened.
+"""
+
+from django.dispatch import Signal
+
+# sender=Organisation, organisation=<the new node>, by=<person or None>
+organisation_created = Signal()
+# sender=Invitation, invitation=<the invitation to send now>
+invitation_issued = Signal()
