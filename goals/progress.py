@@ -116,6 +116,11 @@ def assignments_sync(*, measure: Measure) -> int:
     return len(created)
 
 
+def organisation_created_received(sender, *, organisation: Organisation, **kwargs) -> None:
+    """organisations announces a new node; its shares of delegated measures are made here."""
+    assignments_for_new_organisation(organisation=organisation)
+
+
 def assignments_for_new_organisation(*, organisation: Organisation) -> None:
     """A new branch gets its share of the delegated measures of the plans above it."""
     if organisation.parent_id is None:

@@ -7,9 +7,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from plans.activity import activity_record
-
 from . import personal_data
+from .audit import audit
 from .models import Organisation, User
 from .permissions import forget_access
 from .selectors import organisations_left_without_admin
@@ -43,7 +42,7 @@ def person_erase(*, person: User, by: User | None) -> None:
     for organisation in organisations:
         # The erased account as actor when the person erased themselves: it reads
         # "former member", and the entry names nobody.
-        activity_record(
+        audit(
             organisation=organisation,
             actor=by if by is not None and by.pk != person.pk else person,
             action="person.erase",

@@ -11,9 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from goals.progress import assignments_for_new_organisation
-from plans.activity import activity_record
-
+from .audit import audit
 from .models import (
     Body,
     Language,
@@ -24,6 +22,7 @@ from .models import (
     User,
 )
 from .permissions import forget_access
+from .signals import organisation_created
 
 
 @transaction.atomic
@@ -50,8 +49,8 @@ def organisation_create(
     )
     organisation.full_clean()
     organisation.save()
-    assignments_for_new_organisation(organisation=organisation)
-    activity_record(
+    organisation_created.send(sender=Organisation, organisation=organisation, by=by)
+    audit(
         organisation=organisation,
         actor=by,
         action="organisation.create",
@@ -70,7 +69,7 @@ def organisation_move(
     organisation.parent = parent
     organisation.full_clean()
     organisation.save(update_fields=["parent"])
-    activity_record(
+    audit(
         organisation=organisation,
         actor=by,
         action="organisation.move",
@@ -85,9 +84,7 @@ def body_create(*, organisation: Organisation, name: str, kind: str, by=None) ->
     body = Body(organisation=organisation, name=name, kind=kind)
     body.full_clean()
     body.save()
-    activity_record(
-        organisation=organisation, actor=by, action="body.create", target=body, summary=name
-    )
+    audit(organisation=organisation, actor=by, action="body.create", target=body, summary=name)
     return body
 
 
@@ -96,7 +93,7 @@ def membership_add(*, person: User, organisation: Organisation, by=None) -> Memb
     membership, created = Membership.objects.get_or_create(person=person, organisation=organisation)
     if created:
         forget_access(person)
-        activity_record(
+        audit(
             organisation=organisation,
             actor=by,
             action="membership.add",
@@ -111,7 +108,7 @@ def position_add(*, person: User, body: Body, role: str, by=None) -> Position:
     position, created = Position.objects.get_or_create(person=person, body=body, role=role)
     if created:
         forget_access(person)
-        activity_record(
+        audit(
             organisation=body.organisation,
             actor=by,
             action="position.add",
@@ -128,7 +125,7 @@ def admin_grant(*, person: User, organisation: Organisation, by=None) -> Organis
     )
     if created:
         forget_access(person)
-        activity_record(
+        audit(
             organisation=organisation,
             actor=by,
             action="admin.grant",
@@ -183,7 +180,7 @@ def person_deactivate(*, person: User, by: User | None = None) -> User:
         | Q(admin_grants__person=person)
     ).distinct()
     for organisation in organisations:
-        activity_record(
+        audit(
             organisation=organisation,
             actor=by,
             action="person.deactivate",
