@@ -12,7 +12,12 @@ from plans.models import Plan
 
 from .dashboard import build_dashboard
 from .models import Organisation, OrganisationKind, Position
-from .permissions import can_read_members_content, can_write_plans, require_in
+from .permissions import (
+    can_manage_organisation,
+    can_read_members_content,
+    can_write_plans,
+    require_in,
+)
 from .selectors import children_of, organisation_with_ancestors, organisations_of
 from .services import person_language_set
 
@@ -68,6 +73,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "today": timezone.localdate(),
             "is_party": organisation.kind == OrganisationKind.NATIONAL,
             "can_write_plans": can_write_plans(request.user, organisation.pk),
+            "can_manage": can_manage_organisation(request.user, organisation),
         },
     )
 

@@ -503,6 +503,21 @@ MATRIX = [
         None,
         (302, 404, 404, 200, 200, 404, 404, 404),
     ),
+    # The activity log of a subtree is for its admins; a member of the party gets 403.
+    (
+        "plans:organisation_log",
+        lambda: {"slug": "rodt"},
+        "get",
+        None,
+        (302, 403, 403, 403, 200, 404, 403, 404),
+    ),
+    (
+        "plans:organisation_log",
+        lambda: {"slug": "arbeiderpartiet"},
+        "get",
+        None,
+        (302, 404, 404, 404, 404, 403, 404, 200),
+    ),
     ("account_login", dict, "get", None, (200, 302, 302, 302, 302, 302, 302, 302)),
     ("account_reset_password", dict, "get", None, ALL_200),
     ("admin:index", dict, "get", None, (302, 302, 302, 302, 302, 302, 302, 302)),
