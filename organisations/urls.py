@@ -2,7 +2,7 @@ from django.urls import path
 
 from calendar_app import views_feeds
 
-from . import views
+from . import views, views_register
 
 app_name = "organisations"
 
@@ -11,4 +11,30 @@ urlpatterns = [
     path("<slug:slug>/", views.organisation_detail, name="detail"),
     path("<slug:slug>/dashboard/", views.organisation_dashboard, name="dashboard"),
     path("<slug:slug>/calendar.ics", views_feeds.public_feed, name="calendar_feed"),
+    path("<slug:slug>/register/", views_register.register_upload, name="register_upload"),
+    path(
+        "<slug:slug>/register/<int:pk>/",
+        views_register.register_result,
+        name="register_result",
+    ),
+    path(
+        "<slug:slug>/register/<int:pk>/columns/",
+        views_register.register_mapping,
+        name="register_mapping",
+    ),
+    path(
+        "<slug:slug>/register/<int:pk>/preview/",
+        views_register.register_preview,
+        name="register_preview",
+    ),
+    path(
+        "<slug:slug>/register/<int:pk>/apply/",
+        views_register.register_apply,
+        name="register_apply",
+    ),
+    path(
+        "<slug:slug>/register/<int:pk>/discard/",
+        views_register.register_discard,
+        name="register_discard",
+    ),
 ]

@@ -160,6 +160,30 @@ def on(status: str, what: str, organisation: str = "rodt-akershus"):
     return make
 
 
+def akershus_register_import(step: str):
+    """kwargs factory: a register file of Rødt Akershus, uploaded by the national admin."""
+
+    def make() -> dict:
+        from organisations.models import User
+        from organisations.register import services
+
+        register_import = services.register_import_start(
+            organisation=Organisation.objects.get(slug="rodt-akershus"),
+            by=User.objects.get(email="admin@example.org"),
+            filename="matrise.csv",
+            data=b"Medlemsnummer;Navn;E-post\n90001;Mari Matrise;matrise@example.org\n",
+        )
+        if step != "uploaded":
+            services.register_import_map(
+                register_import=register_import, mapping=register_import.mapping["guess"]
+            )
+        if step == "applied":
+            services.register_import_apply(register_import=register_import, by=None)
+        return {"slug": "rodt-akershus", "pk": register_import.pk}
+
+    return make
+
+
 ALL_200 = (200, 200, 200, 200, 200, 200, 200, 200)
 # Who may edit a draft of Rødt Akershus: its board and the national admin.
 DRAFT_GET = (302, 404, 404, 200, 200, 404, 404, 404)
@@ -517,6 +541,63 @@ MATRIX = [
         "get",
         None,
         (302, 404, 404, 404, 404, 403, 404, 200),
+    ),
+    # The membership register of Rødt Akershus is for its admins (the national admin here).
+    (
+        "organisations:register_upload",
+        lambda: {"slug": "rodt-akershus"},
+        "get",
+        None,
+        (302, 403, 403, 403, 200, 404, 403, 404),
+    ),
+    (
+        "organisations:register_upload",
+        lambda: {"slug": "rodt-akershus"},
+        "post",
+        {},
+        (302, 403, 403, 403, 200, 404, 403, 404),
+    ),
+    (
+        "organisations:register_mapping",
+        akershus_register_import("uploaded"),
+        "get",
+        None,
+        (302, 403, 403, 403, 200, 404, 403, 404),
+    ),
+    (
+        "organisations:register_mapping",
+        akershus_register_import("uploaded"),
+        "post",
+        {},
+        (302, 403, 403, 403, 200, 404, 403, 404),
+    ),
+    (
+        "organisations:register_preview",
+        akershus_register_import("mapped"),
+        "get",
+        None,
+        (302, 403, 403, 403, 200, 404, 403, 404),
+    ),
+    (
+        "organisations:register_apply",
+        akershus_register_import("mapped"),
+        "post",
+        {},
+        (302, 403, 403, 403, 302, 404, 403, 404),
+    ),
+    (
+        "organisations:register_discard",
+        akershus_register_import("mapped"),
+        "post",
+        {},
+        (302, 403, 403, 403, 302, 404, 403, 404),
+    ),
+    (
+        "organisations:register_result",
+        akershus_register_import("applied"),
+        "get",
+        None,
+        (302, 403, 403, 403, 200, 404, 403, 404),
     ),
     ("account_login", dict, "get", None, (200, 302, 302, 302, 302, 302, 302, 302)),
     ("account_reset_password", dict, "get", None, ALL_200),
