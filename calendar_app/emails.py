@@ -74,7 +74,7 @@ def _items(rows: list[Delivery]) -> list[dict]:
         elif isinstance(target, Organisation):
             title, url, due = (
                 str(target),
-                reverse("organisations:dashboard", args=[target.slug]),
+                reverse("organisation_dashboard", args=[target.slug]),
                 "",
             )
         elif isinstance(target, Event):

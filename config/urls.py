@@ -2,11 +2,21 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from calendar_app import views_feeds as calendar_feeds
+from goals import views_dashboard
 from organisations import views as organisation_views
 from organisations import views_account
 
 urlpatterns = [
     path("", organisation_views.home, name="home"),
+    # Pages of the apps above that live at an organisation's address: the public feed's
+    # address is in people's calendar apps, so it never changes.
+    path(
+        "org/<slug:slug>/dashboard/",
+        views_dashboard.organisation_dashboard,
+        name="organisation_dashboard",
+    ),
+    path("org/<slug:slug>/calendar.ics", calendar_feeds.public_feed, name="calendar_feed"),
     path("org/", include("organisations.urls")),
     path("plans/", include("plans.urls")),
     path("goals/", include("goals.urls")),

@@ -14,8 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from calendar_app.personal_data import delivery_retention_days
-
 from . import personal_data
 from .erasure import person_erase
 from .forms import AccountDeleteForm
@@ -27,7 +25,8 @@ def privacy(request: HttpRequest) -> HttpResponse:
         request,
         "organisations/privacy.html",
         {
-            "delivery_retention_days": delivery_retention_days(),
+            # The setting calendar_app's pruning task reads: the page states what it does.
+            "delivery_retention_days": settings.REMINDER_DELIVERY_RETENTION_DAYS,
             "session_days": max(1, settings.SESSION_COOKIE_AGE // 86400),
             "login_window_minutes": max(1, getattr(settings, "LOGIN_FAILURE_WINDOW", 900) // 60),
         },

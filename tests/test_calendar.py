@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 
 def feed(client, slug="rodt-asker", **headers):
-    return client.get(reverse("organisations:calendar_feed", args=[slug]), **headers)
+    return client.get(reverse("calendar_feed", args=[slug]), **headers)
 
 
 def parsed(response) -> icalendar.Calendar:

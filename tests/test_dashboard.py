@@ -74,7 +74,7 @@ def test_county_dashboard_query_count_does_not_grow_with_branches(db, client):
     large = build_county("stort", branches=50, measures_per_branch=40)  # 2,040 measures
     counts = []
     for county in (small, large):
-        url = reverse("organisations:dashboard", args=[county.slug])
+        url = reverse("organisation_dashboard", args=[county.slug])
         client.get(url)
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)

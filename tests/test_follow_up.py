@@ -184,7 +184,7 @@ def test_roll_up_counts_occurrences_and_branches_and_leaves_out_cancelled(db):
 
 
 def test_dashboard_shows_the_rule_and_the_branches(client_for):
-    response = client_for("board").get(reverse("organisations:dashboard", args=["rodt-akershus"]))
+    response = client_for("board").get(reverse("organisation_dashboard", args=["rodt-akershus"]))
     html = response.content.decode()
     assert "gjennomført ÷ (alle − avlyste)" in html
     assert "Rødt Asker" in html

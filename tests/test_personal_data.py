@@ -251,7 +251,7 @@ def test_the_deleted_persons_name_appears_nowhere_and_the_plans_history_still_re
     measure = secretary_ticks(secretary)
     plan = asker_plan()
     history_before = plan.activities.count()
-    dashboard = reverse("organisations:dashboard", kwargs={"slug": "rodt-asker"})
+    dashboard = reverse("organisation_dashboard", kwargs={"slug": "rodt-asker"})
     before = client_for("board").get(dashboard).content.decode()
     assert SECRETARY_NAME in before and NOTE in before  # the name is there to be erased
     notes = ProgressNote.objects.filter(author=secretary).values_list("pk", "text")
@@ -278,7 +278,7 @@ def test_the_deleted_persons_name_appears_nowhere_and_the_plans_history_still_re
         for name, kwargs in [
             ("plans:detail", {"pk": plan.pk}),
             ("plans:history", {"pk": plan.pk}),
-            ("organisations:dashboard", {"slug": "rodt-asker"}),
+            ("organisation_dashboard", {"slug": "rodt-asker"}),
             ("organisations:detail", {"slug": "rodt-asker"}),
             ("goals:list", {}),
             ("goals:export", {"fmt": "csv"}),
@@ -300,7 +300,7 @@ def test_the_deleted_persons_name_appears_nowhere_and_the_plans_history_still_re
         assert SECRETARY_EMAIL not in text, where
     assert former in pages["plans:history"]
     assert former in pages["plans:detail"]  # "done … by former member"
-    assert NOTE in pages["organisations:dashboard"] and former in pages["organisations:dashboard"]
+    assert NOTE in pages["organisation_dashboard"] and former in pages["organisation_dashboard"]
     assert NOTE in pages["pdf"]
 
 

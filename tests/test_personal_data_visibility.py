@@ -220,7 +220,7 @@ def test_superuser_uses_the_admin(client):
 
 def test_deactivating_a_person_ends_their_sessions_at_once(client_for):
     client = client_for("member")
-    dashboard = reverse("organisations:dashboard", args=["rodt-asker"])
+    dashboard = reverse("organisation_dashboard", args=["rodt-asker"])
     assert client.get(dashboard).status_code == 200
     member = person("member")
     person_deactivate(person=member, by=person("admin"))

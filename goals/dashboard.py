@@ -7,11 +7,11 @@ from datetime import date, timedelta
 
 from django.db.models import Q
 
-from goals.models import Goal, Measure, MeasureStatus, ProgressNote
-from goals.rollup import Progress, Rollup, rollup
+from organisations.models import Organisation
 from plans.models import Plan, PlanStatus
 
-from .models import Organisation
+from .models import Goal, Measure, MeasureStatus, ProgressNote
+from .rollup import Progress, Rollup, rollup
 
 OPEN = (MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS)
 
