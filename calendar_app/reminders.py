@@ -15,7 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from goals.models import Assignment, Measure, MeasureStatus
-from organisations.models import BodyKind, Membership, Organisation, Position, Role, User
+from organisations.models import BodyKind, Organisation, Role, User
+from organisations.permissions import memberships_in_force, positions_in_force
 from plans.models import PlanStatus
 
 from .models import Delivery, Event, EventStatus, NotificationSettings, ReminderKind
@@ -26,11 +27,16 @@ REPORT_DAYS = 28
 OPEN = (MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS)
 
 
-def _officers(organisation_ids: Iterable[int]) -> dict[int, set[int]]:
+# Recipients are whoever holds the place on the reminder's day: after a hand-over
+# the new board gets the mail, and a term that has ended gets none.
+
+
+def _officers(organisation_ids: Iterable[int], day: date) -> dict[int, set[int]]:
     """Secretaries and board leaders of each organisation (who get the organisational mail)."""
     found: dict[int, set[int]] = defaultdict(set)
     rows = (
-        Position.objects.filter(body__organisation__in=set(organisation_ids))
+        positions_in_force(day)
+        .filter(body__organisation__in=set(organisation_ids))
         .filter(Q(role=Role.SECRETARY) | Q(role=Role.LEADER, body__kind=BodyKind.BOARD))
         .values_list("body__organisation_id", "person_id")
     )
@@ -39,11 +45,13 @@ def _officers(organisation_ids: Iterable[int]) -> dict[int, set[int]]:
     return found
 
 
-def _secretaries(organisation_ids: Iterable[int]) -> dict[int, set[int]]:
+def _secretaries(organisation_ids: Iterable[int], day: date) -> dict[int, set[int]]:
     found: dict[int, set[int]] = defaultdict(set)
-    rows = Position.objects.filter(
-        body__organisation__in=set(organisation_ids), role=Role.SECRETARY
-    ).values_list("body__organisation_id", "person_id")
+    rows = (
+        positions_in_force(day)
+        .filter(body__organisation__in=set(organisation_ids), role=Role.SECRETARY)
+        .values_list("body__organisation_id", "person_id")
+    )
     for organisation_id, person_id in rows:
         found[organisation_id].add(person_id)
     return found
@@ -73,11 +81,13 @@ def candidates(day: date, organisations: Iterable[Organisation] | None = None) -
     )
     due = [(pk, org) for pk, org, end in due if (end - day).days in days_by_org[org]]
     responsible: dict[int, set[int]] = defaultdict(set)
-    for measure_id, person_id in Position.objects.filter(
-        body__measures__in=[pk for pk, _ in due]
-    ).values_list("body__measures", "person_id"):
+    for measure_id, person_id in (
+        positions_in_force(day)
+        .filter(body__measures__in=[pk for pk, _ in due])
+        .values_list("body__measures", "person_id")
+    ):
         responsible[measure_id].add(person_id)
-    secretaries = _secretaries(org for _, org in due)
+    secretaries = _secretaries((org for _, org in due), day)
     for measure_id, org in due:
         for person in responsible[measure_id] or secretaries[org]:
             wanted.append((person, ReminderKind.MEASURE_DUE, Measure, measure_id))
@@ -93,7 +103,7 @@ def candidates(day: date, organisations: Iterable[Organisation] | None = None) -
                 due_end__lt=day,
             ).values_list("goal__plan__organisation_id", flat=True)
         )
-        for org, people in _officers(overdue_orgs).items():
+        for org, people in _officers(overdue_orgs, day).items():
             for person in people:
                 wanted.append((person, ReminderKind.OVERDUE_DIGEST, Organisation, org))
 
@@ -106,7 +116,7 @@ def candidates(day: date, organisations: Iterable[Organisation] | None = None) -
             measure__due_end=day + timedelta(days=DELEGATED_DAYS),
         ).values_list("pk", "organisation_id")
     )
-    branch_secretaries = _secretaries(org for _, org in pending)
+    branch_secretaries = _secretaries((org for _, org in pending), day)
     for assignment_id, org in pending:
         for person in branch_secretaries[org]:
             wanted.append((person, ReminderKind.DELEGATED_PENDING, Assignment, assignment_id))
@@ -127,15 +137,19 @@ def candidates(day: date, organisations: Iterable[Organisation] | None = None) -
             )
         )
         members: dict[int, set[int]] = defaultdict(set)
-        for org, person in Membership.objects.filter(
-            organisation__in={org for _, org, _ in tomorrow}, person__in=opted_in
-        ).values_list("organisation_id", "person_id"):
+        for org, person in (
+            memberships_in_force(day)
+            .filter(organisation__in={org for _, org, _ in tomorrow}, person__in=opted_in)
+            .values_list("organisation_id", "person_id")
+        ):
             members[org].add(person)
-        for org, person in Position.objects.filter(
-            body__organisation__in={org for _, org, _ in tomorrow}, person__in=opted_in
-        ).values_list("body__organisation_id", "person_id"):
+        for org, person in (
+            positions_in_force(day)
+            .filter(body__organisation__in={org for _, org, _ in tomorrow}, person__in=opted_in)
+            .values_list("body__organisation_id", "person_id")
+        ):
             members[org].add(person)
-        board = _officers(org for _, org, _ in tomorrow)
+        board = _officers((org for _, org, _ in tomorrow), day)
         for event_id, org, visibility in tomorrow:
             people = board[org] & opted_in if visibility == "board" else members[org]
             for person in people:
@@ -143,7 +157,7 @@ def candidates(day: date, organisations: Iterable[Organisation] | None = None) -
     meetings = list(
         events.filter(on(REPORT_DAYS), is_annual_meeting=True).values_list("pk", "organisation_id")
     )
-    meeting_officers = _officers(org for _, org in meetings)
+    meeting_officers = _officers((org for _, org in meetings), day)
     for event_id, org in meetings:
         for person in meeting_officers[org]:
             wanted.append((person, ReminderKind.REPORT_DUE, Event, event_id))

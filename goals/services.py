@@ -429,11 +429,15 @@ def measurement_record(*, target: Target, value, date, source: str = "", by) -> 
 
 
 def members_in_register(*, target: Target) -> int:
-    """Distinct members of the plan's organisation and all organisations below it."""
+    """Distinct current members of the plan's organisation and all organisations below it."""
     if target.kind != "members":
         raise ValidationError(_("Only a members target takes its value from the register."))
     organisation = target.goal.plan.organisation
     subtree = Organisation.objects.descendants(organisation, include_self=True)
     return (
-        Membership.objects.filter(organisation__in=subtree).values("person_id").distinct().count()
+        Membership.objects.in_force()
+        .filter(organisation__in=subtree)
+        .values("person_id")
+        .distinct()
+        .count()
     )

@@ -16,6 +16,7 @@ from operator import or_
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from .models import BodyKind, Membership, Organisation, OrganisationAdmin, Position, Role
 from .selectors import with_ancestor_ids
@@ -64,16 +65,37 @@ def _subtrees(org_ids: set[int]) -> set[int]:
     )
 
 
-def compute_access(user) -> Access:
+def positions_in_force(on=None) -> QuerySet[Position]:
+    """Positions that grant rights on the day: the term holds, the body and organisation too.
+
+    A body dissolved or an organisation closed on a day still counts that day, its last.
+    """
+    on = on or timezone.localdate()
+    return Position.objects.in_force(on).filter(
+        Q(body__dissolved_on__isnull=True) | Q(body__dissolved_on__gte=on),
+        Q(body__organisation__closed_on__isnull=True) | Q(body__organisation__closed_on__gte=on),
+    )
+
+
+def memberships_in_force(on=None) -> QuerySet[Membership]:
+    """Memberships that grant rights on the day: not ended, in an organisation not closed."""
+    on = on or timezone.localdate()
+    return Membership.objects.in_force(on).filter(
+        Q(organisation__closed_on__isnull=True) | Q(organisation__closed_on__gte=on)
+    )
+
+
+def compute_access(user, on=None) -> Access:
+    """The person's rights on the day (today by default), from what is in force then."""
     if not getattr(user, "is_authenticated", False):
         return ANONYMOUS
     membership_orgs = set(
-        Membership.objects.filter(person=user).values_list("organisation_id", flat=True)
+        memberships_in_force(on).filter(person=user).values_list("organisation_id", flat=True)
     )
     positions = list(
-        Position.objects.filter(person=user).values_list(
-            "body_id", "body__organisation_id", "body__kind", "role"
-        )
+        positions_in_force(on)
+        .filter(person=user)
+        .values_list("body_id", "body__organisation_id", "body__kind", "role")
     )
     admin_roots = set(
         OrganisationAdmin.objects.filter(person=user).values_list("organisation_id", flat=True)

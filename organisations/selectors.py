@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from .models import Organisation
 
 
 def organisations_of(user) -> list[Organisation]:
-    """Where the person is a member, holds a position or is an admin; cached per request."""
+    """Where the person is a member, holds a position or is an admin today; cached per request."""
     cached = getattr(user, "_handlingsplan_my_orgs", None)
     if cached is None:
+        today = timezone.localdate()
+        # One filter() call: each condition on a relation applies to the same row of it.
         cached = list(
             Organisation.objects.filter(
                 Q(memberships__person=user)
-                | Q(bodies__positions__person=user)
+                & (Q(memberships__ends_on__isnull=True) | Q(memberships__ends_on__gte=today))
+                | Q(bodies__positions__person=user, bodies__positions__starts_on__lte=today)
+                & (
+                    Q(bodies__positions__ends_on__isnull=True)
+                    | Q(bodies__positions__ends_on__gte=today)
+                )
                 | Q(admin_grants__person=user)
             )
             .distinct()

@@ -15,16 +15,18 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from calendar_app.models import CycleEntry, Event
 from goals.models import Goal
 from goals.services import goal_create, measure_create, target_create
-from organisations.models import Body, Organisation, User
+from organisations.models import Body, Membership, Organisation, Position, User
 from organisations.services import (
     admin_grant,
     body_create,
     membership_add,
+    membership_end,
     organisation_create,
     position_add,
 )
@@ -107,16 +109,43 @@ def _people(rows: list[dict], orgs, bodies) -> None:
         EmailAddress.objects.get_or_create(
             user=person, email=person.email, defaults={"verified": True, "primary": True}
         )
-        for slug in row.get("memberships", []):
-            membership_add(person=person, organisation=orgs[slug])
+        for membership in row.get("memberships", []):
+            _membership(person, membership, orgs)
         for position in row.get("positions", []):
-            position_add(
-                person=person,
-                body=bodies[(position["organisation"], position["body"])],
-                role=position["role"],
-            )
+            _position(person, position, bodies)
         for slug in row.get("admin_of", []):
             admin_grant(person=person, organisation=orgs[slug])
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _membership(person: User, row: str | dict, orgs) -> None:
+    """A slug (a member since the demo was loaded) or a membership with its dates."""
+    row = {"organisation": row} if isinstance(row, str) else row
+    organisation = orgs[row["organisation"]]
+    if Membership.objects.filter(person=person, organisation=organisation).exists():
+        return  # adding it again would reopen one the demo ended
+    membership = membership_add(
+        person=person, organisation=organisation, since=_day(row.get("since"))
+    )
+    if row.get("ends_on"):
+        membership_end(membership=membership, on=_day(row["ends_on"]))
+
+
+def _position(person: User, row: dict, bodies) -> None:
+    """A term in a body: from the annual meeting that elected it, open unless it has ended."""
+    body = bodies[(row["organisation"], row["body"])]
+    starts_on = _day(row.get("starts_on")) or timezone.localdate()
+    ends_on = _day(row.get("ends_on"))
+    # Any term of the same place over those days (the demo's, or one an admin changed) stays.
+    same_place = Position.objects.filter(person=person, body=body, role=row["role"]).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on)
+    )
+    if (same_place.filter(starts_on__lte=ends_on) if ends_on else same_place).exists():
+        return
+    position_add(person=person, body=body, role=row["role"], starts_on=starts_on, ends_on=ends_on)
 
 
 def _aware(value: str, organisation: Organisation) -> tuple[datetime, bool]:

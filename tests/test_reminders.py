@@ -40,7 +40,11 @@ def due_measure():
     return (
         measure,
         day,
-        set(Position.objects.filter(body=board).values_list("person__email", flat=True)),
+        set(  # the board in office that day: the one before the hand-over is not asked
+            Position.objects.in_force(day)
+            .filter(body=board)
+            .values_list("person__email", flat=True)
+        ),
     )
 
 
