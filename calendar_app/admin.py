@@ -25,9 +25,18 @@ class CycleEntryAdmin(admin.ModelAdmin):
 
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
-    list_display = ["date", "kind", "recipient", "status", "attempts", "sent_at", "last_error"]
+    list_display = [
+        "date",
+        "kind",
+        "recipient",
+        "email",
+        "status",
+        "attempts",
+        "sent_at",
+        "last_error",
+    ]
     list_filter = ["status", "kind", "date"]
-    search_fields = ["recipient__email", "last_error"]
+    search_fields = ["recipient__email", "email", "last_error"]
     list_select_related = ["recipient"]
     date_hierarchy = "date"
     readonly_fields = ["claim", "claimed_at", "created_at"]

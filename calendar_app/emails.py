@@ -1,4 +1,6 @@
-"""The one email module: reminders, in the recipient's language, with one-click unsubscribe."""
+"""The one email module: reminders, in the recipient's language, with one-click unsubscribe;
+invitations, in the inviting organisation's language.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +11,12 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from goals.models import Assignment, Measure
-from organisations.models import Organisation
+from organisations.invitations import invitation_url
+from organisations.models import Invitation, Organisation
 
 from .models import Delivery, Event, ReminderKind
 
@@ -120,6 +124,35 @@ def reminder_email(person, rows: list[Delivery]) -> EmailMultiAlternatives:
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "Content-Language": person.language or settings.LANGUAGE_CODE,
         },
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def invitation_email(invitation: Invitation, *, to: str) -> EmailMultiAlternatives:
+    """The invitation, in the organisation's language: the invitee may have no account yet."""
+    organisation = invitation.organisation
+    language = organisation.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = {
+            "language": language,
+            "organisation": organisation,
+            "body": invitation.body,
+            "role": invitation.get_role_display() if invitation.body_id else "",
+            "starts_on": date_format(invitation.starts_on) if invitation.starts_on else "",
+            "ends_on": date_format(invitation.ends_on) if invitation.ends_on else "",
+            "name": invitation.name,
+            "inviter": invitation.invited_by.get_full_name() if invitation.invited_by else "",
+            "url": invitation_url(invitation),
+            "expires_on": date_format(
+                timezone.localtime(invitation.expires_at, organisation.zoneinfo)
+            ),
+        }
+        subject = render_to_string("emails/invitation-subject.txt", context).strip()
+        body = render_to_string("emails/invitation-body.txt", context)
+        html = render_to_string("emails/invitation-body.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject, body=body, to=[to], headers={"Content-Language": language}
     )
     message.attach_alternative(html, "text/html")
     return message

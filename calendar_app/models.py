@@ -292,6 +292,12 @@ class ReminderKind(models.TextChoices):
     REPORT_DUE = "report_due", _("The status report is due before the annual meeting")
 
 
+class MailKind(models.TextChoices):
+    """Outbox emails that are not reminders: no settings, no unsubscribe."""
+
+    INVITATION = "invitation", _("Invitation")
+
+
 class NotificationSettings(models.Model):
     """Which reminders a person wants, and whether at once or as a weekly digest."""
 
@@ -323,10 +329,12 @@ class DeliveryStatus(models.TextChoices):
 
 
 class Delivery(models.Model):
-    """One reminder to one person about one thing on one day: the outbox row.
+    """One email about one thing on one day: the outbox row.
 
-    The unique key makes the scan safe to run again; the status and claim make
-    the dispatch safe to run in parallel and after a crash.
+    Reminders go to a person (``recipient``); an invitation goes to an address
+    that may have no account yet (``email``, no recipient). The unique keys make
+    the scan safe to run again; the status and claim make the dispatch safe to
+    run in parallel and after a crash.
     """
 
     recipient = models.ForeignKey(
@@ -334,8 +342,17 @@ class Delivery(models.Model):
         verbose_name=_("recipient"),
         on_delete=models.CASCADE,
         related_name="deliveries",
+        null=True,
+        blank=True,
     )
-    kind = models.CharField(_("kind"), max_length=30, choices=ReminderKind.choices)
+    email = models.EmailField(
+        _("email address"),
+        blank=True,
+        help_text=_("Where an email without a recipient account goes (an invitation)."),
+    )
+    kind = models.CharField(
+        _("kind"), max_length=30, choices=[*ReminderKind.choices, *MailKind.choices]
+    )
     object_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
     date = models.DateField(_("reminder date"))
@@ -364,8 +381,17 @@ class Delivery(models.Model):
                 fields=["recipient", "kind", "object_type", "object_id", "date"],
                 name="delivery_unique_key",
             ),
+            models.UniqueConstraint(
+                fields=["email", "kind", "object_type", "object_id", "date"],
+                condition=models.Q(recipient__isnull=True),
+                name="delivery_unique_address_key",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(recipient__isnull=False) | ~models.Q(email=""),
+                name="delivery_has_recipient_or_address",
+            ),
         ]
         indexes = [models.Index(fields=["status", "send_after"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} → {self.recipient} ({self.date})"
+        return f"{self.get_kind_display()} → {self.recipient or self.email} ({self.date})"

@@ -15,13 +15,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.core.mail import get_connection
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .emails import reminder_email
-from .models import Delivery, DeliveryStatus
+from organisations.models import Invitation
+
+from .emails import invitation_email, reminder_email
+from .models import Delivery, DeliveryStatus, MailKind
 
 CLAIM_TIMEOUT = timedelta(minutes=15)
 MAX_ATTEMPTS = 5
@@ -84,6 +87,33 @@ def _retry_later(rows: list[Delivery], error: Exception, now) -> tuple[int, int]
     return failed, retrying
 
 
+def _message(rows: list[Delivery], now) -> EmailMultiAlternatives | None:
+    """The email of a group of rows; None when there is nothing left to send."""
+    first = rows[0]
+    if first.kind == MailKind.INVITATION:
+        invitation = (
+            Invitation.objects.select_related("organisation", "body", "invited_by")
+            .filter(pk=first.object_id)
+            .first()
+        )
+        pending = (
+            invitation is not None
+            and invitation.accepted_at is None
+            and invitation.withdrawn_at is None
+            and invitation.expires_at > now
+        )
+        return invitation_email(invitation, to=first.email) if pending else None
+    return reminder_email(first.recipient, rows)
+
+
+def _group(rows: list[Delivery]) -> list[list[Delivery]]:
+    """One email per person for all their reminders; an email to a bare address goes alone."""
+    groups: dict[object, list[Delivery]] = defaultdict(list)
+    for row in rows:
+        groups[row.recipient_id or ("address", row.pk)].append(row)
+    return list(groups.values())
+
+
 def dispatch_once(batch: int = 200, now=None) -> DispatchResult:
     """Claim one batch and send it: one email per recipient, whatever the kinds."""
     now = now or timezone.now()
@@ -92,13 +122,19 @@ def dispatch_once(batch: int = 200, now=None) -> DispatchResult:
     if token is None:
         return result
     rows = list(Delivery.objects.filter(claim=token).select_related("recipient", "object_type"))
-    by_person: dict[int, list[Delivery]] = defaultdict(list)
-    for row in rows:
-        by_person[row.recipient_id].append(row)
     connection = get_connection()  # opened on the first send, so a refusal is retried
     try:
-        for person_rows in by_person.values():
-            message = reminder_email(person_rows[0].recipient, person_rows)
+        for person_rows in _group(rows):
+            message = _message(person_rows, now)
+            if message is None:
+                # Recorded, not silently dropped: the admin sees why it never went out.
+                Delivery.objects.filter(pk__in=[r.pk for r in person_rows], claim=token).update(
+                    status=DeliveryStatus.FAILED,
+                    last_error="Not sent: the invitation was accepted, withdrawn or expired first.",
+                    claim=None,
+                )
+                result.failed += len(person_rows)
+                continue
             try:
                 connection.send_messages([message])
             except TRANSIENT as error:
@@ -129,3 +165,40 @@ def dispatch(batch: int = 200, now=None, max_batches: int = 1000) -> DispatchRes
         if not (result.sent or result.failed or result.retrying):
             break
     return total
+
+
+def invitation_queue(*, invitation: Invitation) -> Delivery:
+    """Put the invitation's email in the outbox, in the caller's transaction.
+
+    The row commits with the invitation, or neither does; the dispatch is asked
+    for after the commit, and the beat's dispatch run sends it if the broker is
+    down. Sending again on the same day arms the same row again.
+    """
+    from .tasks import dispatch_deliveries  # tasks imports this module
+
+    today = timezone.localdate()
+    delivery, _created = Delivery.objects.update_or_create(
+        recipient=None,
+        email=invitation.email,
+        kind=MailKind.INVITATION,
+        object_type=ContentType.objects.get_for_model(Invitation),
+        object_id=invitation.pk,
+        date=today,
+        defaults={
+            "send_after": today,
+            "status": DeliveryStatus.PENDING,
+            "claim": None,
+            "claimed_at": None,
+            "attempts": 0,
+            "next_attempt_at": None,
+            "last_error": "",
+            "sent_at": None,
+        },
+    )
+    transaction.on_commit(dispatch_deliveries.delay, robust=True)
+    return delivery
+
+
+def invitation_issued_received(sender, *, invitation: Invitation, **kwargs) -> None:
+    """organisations announced an invitation to send (signals.invitation_issued)."""
+    invitation_queue(invitation=invitation)

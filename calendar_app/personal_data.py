@@ -1,7 +1,8 @@
 """Reminders and feeds, as they concern one person; and how long deliveries are kept.
 
 Notification settings, the feed token and reminder deliveries belong to the
-person alone (deleted with the account by the mechanism in organisations).
+person alone (deleted with the account by the mechanism in organisations);
+emails sent to their address without an account (invitations) are erased here.
 """
 
 from __future__ import annotations
@@ -67,7 +68,23 @@ def collect(person: User):
             Delivery.objects.filter(recipient=person).order_by("date", "pk"),
             ["date", "kind", "status", "sent_at", "attempts"],
         ),
+        records(
+            "address_deliveries",
+            _("Invitations emailed to your address"),
+            _to_address(person).order_by("date", "pk"),
+            ["date", "kind", "status", "sent_at"],
+        ),
     ]
 
 
-register(key="calendar", label=_("Calendar and reminders"), collect=collect)
+def _to_address(person: User):
+    """Emails sent to the person's address before it had an account (invitations)."""
+    return Delivery.objects.filter(recipient__isnull=True, email__iexact=person.email)
+
+
+def erase(person: User) -> None:
+    # Rows with a recipient go with the account; these name only the address.
+    _to_address(person).delete()
+
+
+register(key="calendar", label=_("Calendar and reminders"), collect=collect, erase=erase)

@@ -139,6 +139,12 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_ADAPTER = "organisations.adapter.AccountAdapter"
+# Accounts come by invitation: sign-up is open only to a visitor who followed a
+# pending invitation's link, unless the installation opens it to everyone.
+OPEN_SIGNUP = env_bool("OPEN_SIGNUP", False)
+# How many days an invitation's link works after it was (last) sent.
+INVITATION_EXPIRY_DAYS = int(os.environ.get("INVITATION_EXPIRY_DAYS", "14"))
+ACCOUNT_FORMS = {"signup": "organisations.forms_invitations.InvitationSignupForm"}
 # Failed logins are counted in the shared cache, per client address and per
 # (address, account): the block falls on the guesser's address, so nobody can
 # lock an owner out from elsewhere (organisations/adapter.py). An address may

@@ -21,6 +21,7 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     path("goals/", include("goals.urls")),
     path("calendar/", include("calendar_app.urls")),
+    path("invitation/", include("organisations.urls_invitee")),
     path("", include("organisations.urls_personal_data")),
     path("accounts/security/", views_account.security, name="account_security"),
     path("accounts/", include("allauth.urls")),

@@ -31,7 +31,7 @@ from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import Language, User
+from .models import Invitation, Language, User
 from .services import person_sessions_end
 
 
@@ -258,8 +258,28 @@ def _organisations(person: User) -> list[Records]:
             person.admin_grants.select_related("organisation").order_by("organisation__name"),
             ["organisation"],
         ),
+        records(
+            "invitations",
+            _("Invitations to your address"),
+            _invitations(person).select_related("organisation", "body").order_by("created_at"),
+            ["organisation", "body", "role", "created_at", "expires_at", "accepted_at"],
+        ),
     ]
 
 
+def _invitations(person: User) -> QuerySet:
+    return Invitation.objects.filter(email__iexact=person.email)
+
+
+def _organisations_erase(person: User) -> None:
+    # Invitations name the address, not the account, so they do not go with it.
+    _invitations(person).delete()
+
+
 register(key="account", label=_("Account"), collect=_account)
-register(key="organisations", label=_("Organisations"), collect=_organisations)
+register(
+    key="organisations",
+    label=_("Organisations"),
+    collect=_organisations,
+    erase=_organisations_erase,
+)

@@ -18,6 +18,7 @@ from goals.services import goal_create, measure_create
 from organisations.models import Body, Organisation
 from plans.models import Plan
 from plans.services import plan_adopt, plan_create, plan_propose, section_create
+from tests import test_invitations as invitations_test
 
 # committee: a Rødt Bærum member in Rødt Akershus's Skoleringsutvalget (no board seat);
 # other_admin: the organisation admin of Arbeiderpartiet, another party.
@@ -31,7 +32,14 @@ PERSONAS = [
     "committee",
     "other_admin",
 ]
-OUR_NAMESPACES = {"organisations", "plans", "goals", "calendar_app", "personal_data"}
+OUR_NAMESPACES = {
+    "organisations",
+    "plans",
+    "goals",
+    "calendar_app",
+    "personal_data",
+    "invitations",
+}
 # Our patterns outside a namespace (config/urls.py), among allauth's and admin's.
 ROOT_NAMES = {"home", "language", "organisation_dashboard", "calendar_feed"}
 
@@ -601,6 +609,76 @@ MATRIX = [
         None,
         (302, 403, 403, 403, 200, 404, 403, 404),
     ),
+    # Invitations: the admin's pages, then the pages the link opens (for anyone holding
+    # it; only the invited address accepts).
+    (
+        "organisations:invitations",
+        lambda: {"slug": "rodt-akershus"},
+        "get",
+        None,
+        (302, 403, 403, 403, 200, 404, 403, 404),
+    ),
+    (
+        "organisations:invitation_new",
+        lambda: {"slug": "rodt-akershus"},
+        "get",
+        None,
+        (302, 403, 403, 403, 200, 404, 403, 404),
+    ),
+    (
+        "organisations:invitation_new",
+        lambda: {"slug": "rodt-akershus"},
+        "post",
+        lambda: {"email": invitations_test.fresh_address()},
+        (302, 403, 403, 403, 302, 404, 403, 404),
+    ),
+    (
+        "organisations:invitation_resend",
+        lambda: {"slug": "rodt-akershus", "pk": invitations_test.fresh_invitation().pk},
+        "post",
+        None,
+        (302, 403, 403, 403, 302, 404, 403, 404),
+    ),
+    (
+        "organisations:invitation_withdraw",
+        lambda: {"slug": "rodt-akershus", "pk": invitations_test.fresh_invitation().pk},
+        "get",
+        None,
+        (302, 403, 403, 403, 200, 404, 403, 404),
+    ),
+    (
+        "organisations:invitation_withdraw",
+        lambda: {"slug": "rodt-akershus", "pk": invitations_test.fresh_invitation().pk},
+        "post",
+        None,
+        (302, 403, 403, 403, 302, 404, 403, 404),
+    ),
+    (
+        "invitations:show",
+        lambda: {"token": invitations_test.token_of(invitations_test.fresh_invitation())},
+        "get",
+        None,
+        ALL_200,
+    ),
+    (
+        "invitations:accept",
+        lambda: {
+            "token": invitations_test.token_of(
+                invitations_test.fresh_invitation("medlem@example.org")
+            )
+        },
+        "post",
+        None,
+        (302, 302, 403, 403, 403, 403, 403, 403),
+    ),
+    (
+        "invitations:signup",
+        lambda: {"token": invitations_test.token_of(invitations_test.fresh_invitation())},
+        "get",
+        None,
+        (302, 302, 302, 302, 302, 302, 302, 302),
+    ),
+    ("account_signup", dict, "get", None, (200, 302, 302, 302, 302, 302, 302, 302)),
     ("account_login", dict, "get", None, (200, 302, 302, 302, 302, 302, 302, 302)),
     ("account_reset_password", dict, "get", None, ALL_200),
     ("admin:index", dict, "get", None, (302, 302, 302, 302, 302, 302, 302, 302)),
