@@ -118,12 +118,12 @@ def test_the_organisation_page_links_the_log_for_its_admins_only(client_for):
 # Every service that changes who holds which right writes an entry with its actor.
 
 
-def _invitation(by: User):
+def _invitation(by: User, email: str = "invitert@example.org"):
     from organisations.models import Invitation
 
     return Invitation.objects.create(
         organisation=asker(),
-        email="invitert@example.org",
+        email=email,
         invited_by=by,
         expires_at=timezone.now() + timedelta(days=14),
     )
@@ -162,11 +162,26 @@ def _rights_changes() -> list[tuple[str, str, Callable[[Callable, User], object]
             lambda f, by: f(person=newcomer(), organisation=asker(), by=by),
         ),
         (
-            "position_hand_over",
+            "board_hand_over",
             "position.hand_over",
             lambda f, by: f(
-                position=position(by), person=newcomer("etter@example.org"), on=today, by=by
+                body=asker_board(),
+                holders=[(newcomer(), "leader")],
+                starts_on=today,
+                by=by,
             ),
+        ),
+        ("body_dissolve", "body.dissolve", lambda f, by: f(body=asker_board(), on=today, by=by)),
+        (
+            "organisation_close",
+            "organisation.close",
+            lambda f, by: f(organisation=asker(), on=today, by=by),
+        ),
+        ("position_leave", "position.end", lambda f, by: f(position=position(by), by=by)),
+        (
+            "membership_leave",
+            "membership.end",
+            lambda f, by: f(membership=membership(by), by=by),
         ),
         (
             "invitation_create",
@@ -183,6 +198,11 @@ def _rights_changes() -> list[tuple[str, str, Callable[[Callable, User], object]
             "invitation.withdraw",
             lambda f, by: f(invitation=_invitation(by), by=by),
         ),
+        (  # the one who accepts is the actor: here the admin accepts an invitation to them
+            "invitation_accept",
+            "invitation.accept",
+            lambda f, by: f(invitation=_invitation(by, by.email), person=by),
+        ),
     ]
 
 
@@ -190,7 +210,7 @@ def _service(name: str):
     """The service from organisations.services, or from a module of its own if it has one."""
     import importlib
 
-    for module in ("organisations.services", "organisations.invitations"):
+    for module in ("organisations.services", "organisations.leaving", "organisations.invitations"):
         try:
             found = getattr(importlib.import_module(module), name, None)
         except ImportError:

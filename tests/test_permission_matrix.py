@@ -88,6 +88,19 @@ def member_token() -> str:
     return feed_token_for(User.objects.get(email="medlem@example.org")).token
 
 
+def secretary_position() -> int:
+    """The secretary's latest term in Rødt Asker's board."""
+    styret = Body.objects.get(organisation__slug="rodt-asker", name="Styret")
+    terms = styret.positions.filter(person__email="sekretaer@example.org")
+    return terms.order_by("-starts_on").first().pk
+
+
+def member_membership() -> int:
+    """The member's membership of Rødt Asker."""
+    asker = Organisation.objects.get(slug="rodt-asker")
+    return asker.memberships.get(person__email="medlem@example.org").pk
+
+
 def unsubscribe_for_member() -> str:
     from calendar_app.emails import unsubscribe_token
     from organisations.models import User
@@ -536,6 +549,36 @@ MATRIX = [
         "get",
         None,
         (302, 404, 404, 200, 200, 404, 404, 404),
+    ),
+    # A person's own page; leaving is only ever about one's own position or membership.
+    ("personal_data:me", dict, "get", None, (302, 200, 200, 200, 200, 200, 200, 200)),
+    (
+        "personal_data:position_leave",
+        lambda: {"pk": secretary_position()},
+        "get",
+        None,
+        (302, 404, 200, 404, 404, 404, 404, 404),
+    ),
+    (
+        "personal_data:position_leave",
+        lambda: {"pk": secretary_position()},
+        "post",
+        {},
+        (302, 404, 302, 404, 404, 404, 404, 404),
+    ),
+    (
+        "personal_data:membership_leave",
+        lambda: {"pk": member_membership()},
+        "get",
+        None,
+        (302, 200, 404, 404, 404, 404, 404, 404),
+    ),
+    (
+        "personal_data:membership_leave",
+        lambda: {"pk": member_membership()},
+        "post",
+        {},
+        (302, 302, 404, 404, 404, 404, 404, 404),
     ),
     # The activity log of a subtree is for its admins; a member of the party gets 403.
     (
