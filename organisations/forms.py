@@ -3,9 +3,25 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .limits import FreeTextField
+from .models import (
+    TIME_ZONE_CHOICES,
+    Body,
+    BodyKind,
+    Country,
+    Language,
+    Organisation,
+    OrganisationKind,
+    Role,
+    User,
+)
+from .params import FIRST_YEAR, LAST_YEAR, in_sane_years
 
 
 class AccountDeleteForm(forms.Form):
@@ -33,3 +49,261 @@ class AccountDeleteForm(forms.Form):
         elif value.strip().lower() != self.person.email.lower():
             raise forms.ValidationError(_("That is not the email address you log in with."))
         return value
+
+
+# The organisation admin's pages (views_manage.py).
+
+# Which kinds of organisation go under which: a county holds regions, branches and its
+# youth; a branch may hold a bydelslag or a studentlag.
+CHILD_KINDS: dict[str, list[str]] = {
+    OrganisationKind.NATIONAL: [OrganisationKind.COUNTY, OrganisationKind.YOUTH],
+    OrganisationKind.COUNTY: [
+        OrganisationKind.BRANCH,
+        OrganisationKind.REGION,
+        OrganisationKind.YOUTH,
+    ],
+    OrganisationKind.REGION: [OrganisationKind.BRANCH],
+    OrganisationKind.BRANCH: [OrganisationKind.BRANCH],
+    OrganisationKind.YOUTH: [OrganisationKind.YOUTH, OrganisationKind.BRANCH],
+}
+# Letters slugify() would drop: it keeps only what decomposes to ASCII.
+_SLUG_LETTERS = str.maketrans({"æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O", "ß": "ss"})
+
+
+def slug_suggest(name: str) -> str:
+    """An address from a name: "Rødt Bærum" → "rodt-baerum"."""
+    return slugify(name.translate(_SLUG_LETTERS))[:100].strip("-")
+
+
+def _sane_day(day):
+    if day and not in_sane_years(day):
+        raise forms.ValidationError(
+            _("Choose a date between the years %(first)d and %(last)d.")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR}
+        )
+    return day
+
+
+class DayField(forms.DateField):
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+    def clean(self, value):
+        return _sane_day(super().clean(value))
+
+
+class PersonField(forms.EmailField):
+    """An existing, active account, named by its exact email address."""
+
+    widget = forms.EmailInput(attrs={"autocomplete": "off", "list": "people"})
+
+    def clean(self, value):
+        email = super().clean(value)
+        if not email:
+            return None
+        person = User.objects.filter(
+            email__iexact=email, is_active=True, erased_at__isnull=True
+        ).first()
+        if person is None:
+            raise forms.ValidationError(
+                _(
+                    "No account has the email address %(email)s. Check the address, or invite "
+                    "the person."
+                )
+                % {"email": email}
+            )
+        return person
+
+
+class NameForm(forms.Form):
+    name = FreeTextField(label=_("Name"), max_length=200)
+
+
+class OrganisationCreateForm(forms.Form):
+    """A new organisation below ``parent``; language, country and time zone from the parent."""
+
+    name = FreeTextField(label=_("Name"), max_length=200)
+    slug = forms.SlugField(
+        label=_("Address name"),
+        max_length=100,
+        required=False,
+        help_text=_("Part of the page address. Leave it empty to make one from the name."),
+        widget=forms.TextInput(attrs={"data-slug-from": "id_name"}),
+    )
+    kind = forms.ChoiceField(label=_("Kind"))
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+    country = forms.ChoiceField(label=_("Country"), choices=Country.choices)
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
+
+    def __init__(self, parent: Organisation, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds = dict(OrganisationKind.choices)
+        self.fields["kind"].choices = [(k, kinds[k]) for k in CHILD_KINDS[parent.kind]]
+        self.fields["language"].initial = parent.language
+        self.fields["country"].initial = parent.country
+        self.fields["time_zone"].initial = parent.time_zone
+
+    def clean(self):
+        cleaned = super().clean()
+        if "slug" in cleaned and cleaned.get("name"):
+            slug = cleaned["slug"] or slug_suggest(cleaned["name"])
+            if not slug:
+                self.add_error("slug", _("Give an address name of letters a–z, digits and -."))
+            elif Organisation.objects.filter(slug=slug).exists():
+                self.add_error(
+                    "slug",
+                    _(
+                        "The address name “%(slug)s” is taken by another organisation; "
+                        "choose another."
+                    )
+                    % {"slug": slug},
+                )
+            else:
+                cleaned["slug"] = slug
+        return cleaned
+
+
+class OrganisationMoveForm(forms.Form):
+    parent = forms.ModelChoiceField(label=_("New place in the tree"), queryset=None)
+
+    def __init__(self, organisation: Organisation, parents, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.fields["parent"].queryset = parents.order_by("name")
+        self.fields["parent"].initial = organisation.parent_id
+
+    def clean_parent(self):
+        parent = self.cleaned_data["parent"]
+        candidate = Organisation.objects.get(pk=self.organisation.pk)
+        candidate.parent = parent
+        try:
+            candidate.clean()  # the model refuses cycles, in its own words
+        except ValidationError as error:
+            raise forms.ValidationError(error.message_dict.get("parent", error.messages)) from None
+        if parent.pk == self.organisation.parent_id:
+            raise forms.ValidationError(
+                _("%(name)s is already there.") % {"name": self.organisation.name}
+            )
+        if self.organisation.kind not in CHILD_KINDS[parent.kind]:
+            raise forms.ValidationError(
+                _("A %(kind)s cannot be placed under a %(parent_kind)s.")
+                % {
+                    "kind": self.organisation.get_kind_display().lower(),
+                    "parent_kind": parent.get_kind_display().lower(),
+                }
+            )
+        return parent
+
+
+class DayForm(forms.Form):
+    """The day something ends: a close, a dissolution, the end of a term."""
+
+    on = DayField(label=_("Last day"))
+
+    def __init__(self, *args, not_before=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.not_before = not_before
+        self.fields["on"].initial = timezone.localdate()
+
+    def clean_on(self):
+        on = self.cleaned_data["on"]
+        if self.not_before and on < self.not_before:
+            raise forms.ValidationError(
+                _("The end cannot be before the start (%(start)s).")
+                % {"start": date_format(self.not_before)}
+            )
+        return on
+
+
+class BodyForm(forms.Form):
+    name = FreeTextField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=BodyKind.choices)
+
+    def __init__(self, organisation: Organisation, *args, body: Body | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.body = body
+        if body is not None:  # renaming: the kind stays
+            del self.fields["kind"]
+            self.fields["name"].initial = body.name
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        others = self.organisation.bodies.filter(name__iexact=name)
+        if self.body is not None:
+            others = others.exclude(pk=self.body.pk)
+        if others.exists():
+            raise forms.ValidationError(
+                _("%(organisation)s already has a body named %(name)s.")
+                % {"organisation": self.organisation.name, "name": name}
+            )
+        return name
+
+
+def _term_check(form: forms.Form, start: str, end: str) -> None:
+    starts_on, ends_on = form.cleaned_data.get(start), form.cleaned_data.get(end)
+    if starts_on and ends_on and ends_on < starts_on:
+        form.add_error(end, _("The term cannot end before it starts."))
+
+
+class PositionAddForm(forms.Form):
+    person = PersonField(label=_("Email address of the person"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
+    starts_on = DayField(label=_("Term starts"))
+    ends_on = DayField(
+        label=_("Term ends"), required=False, help_text=_("The last day; empty if open.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["starts_on"].initial = timezone.localdate()
+
+    def clean(self):
+        cleaned = super().clean()
+        _term_check(self, "starts_on", "ends_on")
+        return cleaned
+
+
+class HolderForm(forms.Form):
+    """One row of a new board: an empty row is skipped."""
+
+    person = PersonField(label=_("Email address"), required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
+
+
+HolderFormSet = forms.formset_factory(HolderForm, extra=4, max_num=60, validate_max=True)
+
+
+class HandOverForm(forms.Form):
+    starts_on = DayField(label=_("The new board starts"))
+    ends_on = DayField(
+        label=_("Its term ends"), required=False, help_text=_("The last day; empty if open.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["starts_on"].initial = timezone.localdate()
+
+    def clean(self):
+        cleaned = super().clean()
+        _term_check(self, "starts_on", "ends_on")
+        return cleaned
+
+
+def holders_from(formset) -> list[tuple[User, str]]:
+    """The (person, role) rows of a valid formset, without empty rows and repeats."""
+    holders: list[tuple[User, str]] = []
+    for row in formset.cleaned_data:
+        pair = (row.get("person"), row.get("role"))
+        if pair[0] is not None and pair not in holders:
+            holders.append(pair)
+    return holders
+
+
+class MembershipAddForm(forms.Form):
+    person = PersonField(label=_("Email address of the person"))
+    member_number = FreeTextField(label=_("Member number"), max_length=50, required=False)
+    since = DayField(label=_("Member since"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["since"].initial = timezone.localdate()

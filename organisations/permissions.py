@@ -190,6 +190,19 @@ def can_manage_organisation(user, organisation: Organisation) -> bool:
     return organisation.pk in access_for(user).admin
 
 
+def organisations_managed_by(user) -> QuerySet[Organisation]:
+    """Every organisation the person administers: the subtrees of their admin grants."""
+    return Organisation.objects.filter(pk__in=access_for(user).admin)
+
+
+def move_parents_for(user) -> QuerySet[Organisation]:
+    """Where the person may move a node to: open organisations of their own subtrees.
+
+    A cycle (a node under itself or its descendants) is the model's to refuse.
+    """
+    return organisations_managed_by(user).filter(closed_on__isnull=True)
+
+
 def must_use_mfa(user) -> bool:
     """Organisation admins manage people and adopt plans: they sign in with a second factor."""
     return bool(access_for(user).admin)

@@ -94,6 +94,110 @@ def body_create(*, organisation: Organisation, name: str, kind: str, by=None) ->
     return body
 
 
+@transaction.atomic
+def organisation_rename(*, organisation: Organisation, name: str, by: User | None) -> Organisation:
+    """Give the organisation a new name; its slug (its address) stays."""
+    old = organisation.name
+    organisation.name = name.strip()
+    organisation.full_clean()
+    if organisation.name != old:
+        organisation.save(update_fields=["name"])
+        audit(
+            organisation=organisation,
+            actor=by,
+            action="organisation.rename",
+            target=organisation,
+            summary=organisation.name,
+            changes={"name": [old, organisation.name]},
+        )
+    return organisation
+
+
+def _positions_end(positions, on) -> int:
+    """End the terms that still run after ``on``; a term not begun by then is dropped."""
+    positions.filter(starts_on__gt=on).delete()
+    return positions.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=on)).update(ends_on=on)
+
+
+@transaction.atomic
+def organisation_close(*, organisation: Organisation, on, by: User | None) -> Organisation:
+    """Close a node on a day: its positions and memberships end, its bodies are dissolved.
+
+    A national party (a root) is not closed here, nor a node with open organisations below.
+    """
+    if organisation.closed_on:
+        raise ValidationError(_("%(name)s is already closed.") % {"name": organisation.name})
+    if organisation.parent_id is None:
+        raise ValidationError(
+            _("%(name)s is a national party, the root of its tree; it cannot be closed here.")
+            % {"name": organisation.name}
+        )
+    open_children = list(
+        organisation.children.filter(closed_on__isnull=True).values_list("name", flat=True)
+    )
+    if open_children:
+        raise ValidationError(
+            _("Close or move the organisations below it first: %(names)s.")
+            % {"names": ", ".join(sorted(open_children))}
+        )
+    ended_positions = _positions_end(Position.objects.filter(body__organisation=organisation), on)
+    ended_memberships = (
+        Membership.objects.filter(organisation=organisation)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=on))
+        .update(ends_on=on)
+    )
+    organisation.bodies.filter(dissolved_on__isnull=True).update(dissolved_on=on)
+    organisation.closed_on = on
+    organisation.save(update_fields=["closed_on"])
+    audit(
+        organisation=organisation,
+        actor=by,
+        action="organisation.close",
+        target=organisation,
+        summary=_("%(positions)d positions and %(memberships)d memberships ended")
+        % {"positions": ended_positions, "memberships": ended_memberships},
+        changes={"closed_on": [None, on.isoformat()]},
+    )
+    return organisation
+
+
+@transaction.atomic
+def body_rename(*, body: Body, name: str, by: User | None) -> Body:
+    old = body.name
+    body.name = name.strip()
+    body.full_clean()
+    if body.name != old:
+        body.save(update_fields=["name"])
+        audit(
+            organisation=body.organisation,
+            actor=by,
+            action="body.rename",
+            target=body,
+            summary=body.name,
+            changes={"name": [old, body.name]},
+        )
+    return body
+
+
+@transaction.atomic
+def body_dissolve(*, body: Body, on, by: User | None) -> Body:
+    """Dissolve the body on a day: the terms of its people end that day."""
+    if body.dissolved_on:
+        raise ValidationError(_("%(name)s is already dissolved.") % {"name": body.name})
+    ended = _positions_end(body.positions.all(), on)
+    body.dissolved_on = on
+    body.save(update_fields=["dissolved_on"])
+    audit(
+        organisation=body.organisation,
+        actor=by,
+        action="body.dissolve",
+        target=body,
+        summary=_("%(name)s: %(count)d positions ended") % {"name": body.name, "count": ended},
+        changes={"dissolved_on": [None, on.isoformat()]},
+    )
+    return body
+
+
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 

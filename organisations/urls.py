@@ -7,6 +7,7 @@ app_name = "organisations"
 urlpatterns = [
     path("", views.organisation_list, name="list"),
     path("<slug:slug>/", views.organisation_detail, name="detail"),
+    path("<slug:slug>/manage/", include("organisations.urls_manage")),
     path("<slug:slug>/invitations/", include("organisations.urls_invitations")),
     path("<slug:slug>/register/", views_register.register_upload, name="register_upload"),
     path(

@@ -19,6 +19,13 @@ from organisations.models import Body, Organisation
 from plans.models import Plan
 from plans.services import plan_adopt, plan_create, plan_propose, section_create
 from tests import test_invitations as invitations_test
+from tests.test_manage_organisation import (
+    fresh_body,
+    fresh_branch,
+    fresh_membership,
+    fresh_position,
+    today,
+)
 
 # committee: a Rødt Bærum member in Rødt Akershus's Skoleringsutvalget (no board seat);
 # other_admin: the organisation admin of Arbeiderpartiet, another party.
@@ -651,6 +658,308 @@ MATRIX = [
         "get",
         None,
         (302, 403, 403, 403, 200, 404, 403, 404),
+    ),
+    # Invitations: the admin's pages, then the pages the link opens (for anyone holding
+    # it; only the invited address accepts).
+    (
+        "organisations:invitations",
+        lambda: {"slug": "rodt-akershus"},
+        "get",
+        None,
+        (302, 403, 403, 403, 200, 404, 403, 404),
+    ),
+    (
+        "organisations:invitation_new",
+        lambda: {"slug": "rodt-akershus"},
+        "get",
+        None,
+        (302, 403, 403, 403, 200, 404, 403, 404),
+    ),
+    (
+        "organisations:invitation_new",
+        lambda: {"slug": "rodt-akershus"},
+        "post",
+        lambda: {"email": invitations_test.fresh_address()},
+        (302, 403, 403, 403, 302, 404, 403, 404),
+    ),
+    (
+        "organisations:invitation_resend",
+        lambda: {"slug": "rodt-akershus", "pk": invitations_test.fresh_invitation().pk},
+        "post",
+        None,
+        (302, 403, 403, 403, 302, 404, 403, 404),
+    ),
+    (
+        "organisations:invitation_withdraw",
+        lambda: {"slug": "rodt-akershus", "pk": invitations_test.fresh_invitation().pk},
+        "get",
+        None,
+        (302, 403, 403, 403, 200, 404, 403, 404),
+    ),
+    (
+        "organisations:invitation_withdraw",
+        lambda: {"slug": "rodt-akershus", "pk": invitations_test.fresh_invitation().pk},
+        "post",
+        None,
+        (302, 403, 403, 403, 302, 404, 403, 404),
+    ),
+    (
+        "invitations:show",
+        lambda: {"token": invitations_test.token_of(invitations_test.fresh_invitation())},
+        "get",
+        None,
+        ALL_200,
+    ),
+    (
+        "invitations:accept",
+        lambda: {
+            "token": invitations_test.token_of(
+                invitations_test.fresh_invitation("medlem@example.org")
+            )
+        },
+        "post",
+        None,
+        (302, 302, 403, 403, 403, 403, 403, 403),
+    ),
+    (
+        "invitations:signup",
+        lambda: {"token": invitations_test.token_of(invitations_test.fresh_invitation())},
+        "get",
+        None,
+        (302, 302, 302, 302, 302, 302, 302, 302),
+    ),
+    ("account_signup", dict, "get", None, (200, 302, 302, 302, 302, 302, 302, 302)),
+    # The organisation admin's own pages: its admins only; a member of the party gets 403.
+    (
+        "organisations:manage",
+        lambda: {"slug": "rodt-akershus"},
+        "get",
+        None,
+        (302, 403, 403, 403, 200, 404, 403, 404),
+    ),
+    (
+        "organisations:manage_child_create",
+        lambda: {"slug": "rodt-akershus"},
+        "get",
+        None,
+        (302, 403, 403, 403, 200, 404, 403, 404),
+    ),
+    (
+        "organisations:manage_rename",
+        lambda: {"slug": "rodt-akershus"},
+        "get",
+        None,
+        (302, 403, 403, 403, 200, 404, 403, 404),
+    ),
+    (
+        "organisations:manage_move",
+        lambda: {"slug": "rodt-akershus"},
+        "get",
+        None,
+        (302, 403, 403, 403, 200, 404, 403, 404),
+    ),
+    (
+        "organisations:manage_close",
+        lambda: {"slug": "rodt-akershus"},
+        "get",
+        None,
+        (302, 403, 403, 403, 200, 404, 403, 404),
+    ),
+    (
+        "organisations:manage_bodies",
+        lambda: {"slug": "rodt-akershus"},
+        "get",
+        None,
+        (302, 403, 403, 403, 200, 404, 403, 404),
+    ),
+    (
+        "organisations:manage_body_create",
+        lambda: {"slug": "rodt-akershus"},
+        "get",
+        None,
+        (302, 403, 403, 403, 200, 404, 403, 404),
+    ),
+    (
+        "organisations:manage_members",
+        lambda: {"slug": "rodt-akershus"},
+        "get",
+        None,
+        (302, 403, 403, 403, 200, 404, 403, 404),
+    ),
+    (
+        "organisations:manage_member_add",
+        lambda: {"slug": "rodt-akershus"},
+        "get",
+        None,
+        (302, 403, 403, 403, 200, 404, 403, 404),
+    ),
+    (
+        "organisations:manage",
+        lambda: {"slug": "arbeiderpartiet"},
+        "get",
+        None,
+        (302, 404, 404, 404, 404, 403, 404, 200),
+    ),
+    (
+        "organisations:manage_body",
+        lambda: {
+            "slug": "rodt-akershus",
+            "pk": Body.objects.get(organisation__slug="rodt-akershus", name="Fylkesstyret").pk,
+        },
+        "get",
+        None,
+        (302, 403, 403, 403, 200, 404, 403, 404),
+    ),
+    (
+        "organisations:manage_body_rename",
+        lambda: {
+            "slug": "rodt-akershus",
+            "pk": Body.objects.get(organisation__slug="rodt-akershus", name="Fylkesstyret").pk,
+        },
+        "get",
+        None,
+        (302, 403, 403, 403, 200, 404, 403, 404),
+    ),
+    (
+        "organisations:manage_body_dissolve",
+        lambda: {
+            "slug": "rodt-akershus",
+            "pk": Body.objects.get(organisation__slug="rodt-akershus", name="Fylkesstyret").pk,
+        },
+        "get",
+        None,
+        (302, 403, 403, 403, 200, 404, 403, 404),
+    ),
+    (
+        "organisations:manage_position_add",
+        lambda: {
+            "slug": "rodt-akershus",
+            "pk": Body.objects.get(organisation__slug="rodt-akershus", name="Fylkesstyret").pk,
+        },
+        "get",
+        None,
+        (302, 403, 403, 403, 200, 404, 403, 404),
+    ),
+    (
+        "organisations:manage_hand_over",
+        lambda: {
+            "slug": "rodt-akershus",
+            "pk": Body.objects.get(organisation__slug="rodt-akershus", name="Fylkesstyret").pk,
+        },
+        "get",
+        None,
+        (302, 403, 403, 403, 200, 404, 403, 404),
+    ),
+    (
+        "organisations:manage_position_end",
+        lambda: {"slug": "rodt-akershus", "pk": fresh_position().pk},
+        "get",
+        None,
+        (302, 403, 403, 403, 200, 404, 403, 404),
+    ),
+    (
+        "organisations:manage_member_end",
+        lambda: {"slug": "rodt-akershus", "pk": fresh_membership().pk},
+        "get",
+        None,
+        (302, 403, 403, 403, 200, 404, 403, 404),
+    ),
+    (
+        "organisations:manage_child_create",
+        lambda: {"slug": "rodt-akershus"},
+        "post",
+        {
+            "name": "Matriselaget",
+            "slug": "matriselaget",
+            "kind": "branch",
+            "language": "nb",
+            "country": "NO",
+            "time_zone": "Europe/Oslo",
+        },
+        (302, 403, 403, 403, 302, 404, 403, 404),
+    ),
+    (
+        "organisations:manage_rename",
+        lambda: {"slug": fresh_branch().slug},
+        "post",
+        {"name": "Omdøpt lag"},
+        (302, 404, 404, 403, 302, 404, 404, 404),
+    ),
+    (
+        "organisations:manage_move",
+        lambda: {"slug": fresh_branch().slug},
+        "post",
+        lambda: {"parent": Organisation.objects.get(slug="rodt-oslo").pk},
+        (302, 404, 404, 403, 302, 404, 404, 404),
+    ),
+    (
+        "organisations:manage_close",
+        lambda: {"slug": fresh_branch().slug},
+        "post",
+        lambda: {"on": today()},
+        (302, 404, 404, 403, 302, 404, 404, 404),
+    ),
+    (
+        "organisations:manage_body_create",
+        lambda: {"slug": "rodt-akershus"},
+        "post",
+        {"name": "Matriseutvalget", "kind": "committee"},
+        (302, 403, 403, 403, 302, 404, 403, 404),
+    ),
+    (
+        "organisations:manage_body_rename",
+        lambda: {"slug": "rodt-akershus", "pk": fresh_body().pk},
+        "post",
+        {"name": "Omdøpt utvalg"},
+        (302, 403, 403, 403, 302, 404, 403, 404),
+    ),
+    (
+        "organisations:manage_body_dissolve",
+        lambda: {"slug": "rodt-akershus", "pk": fresh_body().pk},
+        "post",
+        lambda: {"on": today()},
+        (302, 403, 403, 403, 302, 404, 403, 404),
+    ),
+    (
+        "organisations:manage_position_add",
+        lambda: {"slug": "rodt-akershus", "pk": fresh_body().pk},
+        "post",
+        lambda: {"person": "medlem@example.org", "role": "member", "starts_on": today()},
+        (302, 403, 403, 403, 302, 404, 403, 404),
+    ),
+    (
+        "organisations:manage_hand_over",
+        lambda: {"slug": "rodt-akershus", "pk": fresh_body("board").pk},
+        "post",
+        lambda: {
+            "starts_on": today(),
+            "holders-TOTAL_FORMS": "1",
+            "holders-INITIAL_FORMS": "0",
+            "holders-0-person": "medlem@example.org",
+            "holders-0-role": "leader",
+        },
+        (302, 403, 403, 403, 302, 404, 403, 404),
+    ),
+    (
+        "organisations:manage_position_end",
+        lambda: {"slug": "rodt-akershus", "pk": fresh_position().pk},
+        "post",
+        lambda: {"on": today()},
+        (302, 403, 403, 403, 302, 404, 403, 404),
+    ),
+    (
+        "organisations:manage_member_add",
+        lambda: {"slug": "rodt-akershus"},
+        "post",
+        lambda: {"person": "medlem@example.org", "since": today()},
+        (302, 403, 403, 403, 302, 404, 403, 404),
+    ),
+    (
+        "organisations:manage_member_end",
+        lambda: {"slug": "rodt-akershus", "pk": fresh_membership().pk},
+        "post",
+        lambda: {"on": today()},
+        (302, 403, 403, 403, 302, 404, 403, 404),
     ),
     # Invitations: the admin's pages, then the pages the link opens (for anyone holding
     # it; only the invited address accepts).
