@@ -17,7 +17,7 @@ from .models import Activity
 
 # Entries about people: their summary names someone else, so a person's own
 # download shows only that they did it.
-ABOUT_PEOPLE = ("membership.", "position.", "admin.", "person.")
+ABOUT_PEOPLE = ("membership.", "position.", "admin.", "person.", "invitation.")
 
 
 def _summary(entry: Activity) -> str:

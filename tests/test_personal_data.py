@@ -128,6 +128,17 @@ def test_own_log_entries_do_not_name_the_people_one_appointed(client_for, person
     assert "Nina Nykommer" not in text and "ny@example.org" not in text
 
 
+def test_own_log_entries_do_not_name_the_people_one_invited(client_for, persona):
+    from organisations.invitations import invitation_create
+
+    asker = Organisation.objects.get(slug="rodt-asker")
+    invitation_create(
+        organisation=asker, email="invitert@example.org", name="Ivar Invitert", by=persona("admin")
+    )
+    text = json.dumps(download(client_for("admin")), ensure_ascii=False)
+    assert "Ivar Invitert" not in text and "invitert@example.org" not in text
+
+
 def test_the_page_shows_the_same_data_readably(client_for, persona):
     secretary_ticks(persona("secretary"))
     response = client_for("secretary").get(reverse("personal_data:mine"))
