@@ -225,7 +225,8 @@ def invitation_create(
 
 def _locked(invitation: Invitation) -> Invitation:
     return (
-        Invitation.objects.select_for_update()
+        # Only the invitation's row: PostgreSQL cannot lock the nullable side of the body's join.
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("organisation", "body")
         .get(pk=invitation.pk)
     )
