@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views_manage as views
+from . import views_manage_people as people
 
 urlpatterns = [
     path("", views.manage_overview, name="manage"),
@@ -15,10 +16,10 @@ urlpatterns = [
     path("bodies/<int:pk>/", views.manage_body, name="manage_body"),
     path("bodies/<int:pk>/rename/", views.manage_body_rename, name="manage_body_rename"),
     path("bodies/<int:pk>/dissolve/", views.manage_body_dissolve, name="manage_body_dissolve"),
-    path("bodies/<int:pk>/holders/new/", views.manage_position_add, name="manage_position_add"),
-    path("bodies/<int:pk>/hand-over/", views.manage_hand_over, name="manage_hand_over"),
-    path("positions/<int:pk>/end/", views.manage_position_end, name="manage_position_end"),
-    path("members/", views.manage_members, name="manage_members"),
-    path("members/new/", views.manage_member_add, name="manage_member_add"),
-    path("members/<int:pk>/end/", views.manage_member_end, name="manage_member_end"),
+    path("bodies/<int:pk>/holders/new/", people.manage_position_add, name="manage_position_add"),
+    path("bodies/<int:pk>/hand-over/", people.manage_hand_over, name="manage_hand_over"),
+    path("positions/<int:pk>/end/", people.manage_position_end, name="manage_position_end"),
+    path("members/", people.manage_members, name="manage_members"),
+    path("members/new/", people.manage_member_add, name="manage_member_add"),
+    path("members/<int:pk>/end/", people.manage_member_end, name="manage_member_end"),
 ]
