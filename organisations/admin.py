@@ -5,6 +5,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from tree_queries.admin import TreeAdmin
 
+from .accounts import person_deactivate
 from .models import (
     Body,
     Invitation,
@@ -15,7 +16,6 @@ from .models import (
     RegisterImport,
     User,
 )
-from .services import person_deactivate
 
 
 def superusers_only(request) -> bool:

@@ -31,8 +31,8 @@ from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .accounts import person_sessions_end
 from .models import Invitation, Language, User
-from .services import person_sessions_end
 
 
 def display(value: Any) -> str:

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
+from .accounts import person_language_set
 from .models import Organisation, OrganisationKind, Position
 from .permissions import (
     can_manage_organisation,
@@ -12,7 +13,6 @@ from .permissions import (
     can_write_plans,
 )
 from .selectors import children_of, organisation_with_ancestors, organisations_of
-from .services import person_language_set
 
 
 def home(request: HttpRequest) -> HttpResponse:

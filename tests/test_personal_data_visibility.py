@@ -21,8 +21,8 @@ from calendar_app.reminders import candidates
 from calendar_app.services import feed_token_for
 from goals.models import Assignment, Measure, Tag
 from goals.progress import measure_tick
+from organisations.accounts import person_deactivate
 from organisations.models import Body, Membership, Organisation, User
-from organisations.services import person_deactivate
 from plans.models import Plan
 from plans.services import plan_archive, plan_create, plan_propose, section_create
 from tests.conftest import PERSONAS
