@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
@@ -16,8 +17,11 @@ from .models import (
     BodyKind,
     Country,
     Language,
+    Membership,
     Organisation,
+    OrganisationAdmin,
     OrganisationKind,
+    Position,
     Role,
     User,
 )
@@ -91,27 +95,53 @@ class DayField(forms.DateField):
         return _sane_day(super().clean(value))
 
 
+def people_known_in(party: Organisation):
+    """Everyone the party already knows: a membership, a position (in force or not) or an
+    admin grant anywhere in its tree."""
+    tree = Organisation.objects.descendants(party, include_self=True).values("pk")
+    return User.objects.filter(
+        Q(pk__in=Membership.objects.filter(organisation__in=tree).values("person"))
+        | Q(pk__in=Position.objects.filter(body__organisation__in=tree).values("person"))
+        | Q(pk__in=OrganisationAdmin.objects.filter(organisation__in=tree).values("person"))
+    )
+
+
 class PersonField(forms.EmailField):
-    """An existing, active account, named by its exact email address."""
+    """An active account the party already knows, named by its exact email address.
+
+    Party membership is special-category data: an admin of one party must not learn whether
+    an address has an account, or whose it is, in another. Everyone outside the party gets
+    the same answer, with or without an account here; the form sets ``party``.
+    """
 
     widget = forms.EmailInput(attrs={"autocomplete": "off", "list": "people"})
+    party: Organisation | None = None
 
     def clean(self, value):
         email = super().clean(value)
         if not email:
             return None
-        person = User.objects.filter(
-            email__iexact=email, is_active=True, erased_at__isnull=True
-        ).first()
+        if self.party is None:
+            raise ImproperlyConfigured("PersonField looks people up in a party: set its party.")
+        person = (
+            people_known_in(self.party)
+            .filter(email__iexact=email, is_active=True, erased_at__isnull=True)
+            .first()
+        )
         if person is None:
             raise forms.ValidationError(
-                _(
-                    "No account has the email address %(email)s. Check the address, or invite "
-                    "the person."
-                )
-                % {"email": email}
+                _("Nobody in %(party)s has this address. Invite the person instead.")
+                % {"party": self.party.name}
             )
         return person
+
+
+class _PersonForm(forms.Form):
+    """A form with a ``person`` looked up in ``party``, the root of the managed tree."""
+
+    def __init__(self, *args, party: Organisation | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].party = party
 
 
 class NameForm(forms.Form):
@@ -245,7 +275,7 @@ def _term_check(form: forms.Form, start: str, end: str) -> None:
         form.add_error(end, _("The term cannot end before it starts."))
 
 
-class PositionAddForm(forms.Form):
+class PositionAddForm(_PersonForm):
     person = PersonField(label=_("Email address of the person"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
     starts_on = DayField(label=_("Term starts"))
@@ -263,7 +293,7 @@ class PositionAddForm(forms.Form):
         return cleaned
 
 
-class HolderForm(forms.Form):
+class HolderForm(_PersonForm):
     """One row of a new board: an empty row is skipped."""
 
     person = PersonField(label=_("Email address"), required=False)
@@ -299,7 +329,7 @@ def holders_from(formset) -> list[tuple[User, str]]:
     return holders
 
 
-class MembershipAddForm(forms.Form):
+class MembershipAddForm(_PersonForm):
     person = PersonField(label=_("Email address of the person"))
     member_number = FreeTextField(label=_("Member number"), max_length=50, required=False)
     since = DayField(label=_("Member since"))

@@ -35,11 +35,12 @@ from .views_manage import (
 
 @login_required
 def manage_position_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    # People are looked up in the party (ancestors[0], the root): none from another party.
     organisation, ancestors = _managed(request, slug)
     body = _body(organisation, pk)
     if refused := _refuse_if_dissolved(request, body):
         return refused
-    form = PositionAddForm(request.POST or None)
+    form = PositionAddForm(request.POST or None, party=ancestors[0])
     if request.method == "POST" and form.is_valid():
         try:
             position = services.position_add(body=body, by=request.user, **form.cleaned_data)
@@ -111,7 +112,12 @@ def manage_hand_over(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         if request.method == "POST"
         else [{"person": p.person.email, "role": p.role} for p in current]
     )
-    rows = HolderFormSet(request.POST or None, prefix="holders", initial=initial)
+    rows = HolderFormSet(
+        request.POST or None,
+        prefix="holders",
+        initial=initial,
+        form_kwargs={"party": ancestors[0]},
+    )
     if request.method == "POST" and form.is_valid() and rows.is_valid():
         holders = holders_from(rows)
         if not holders:
@@ -179,7 +185,7 @@ def manage_member_add(request: HttpRequest, slug: str) -> HttpResponse:
     organisation, ancestors = _managed(request, slug)
     if refused := _refuse_if_closed(request, organisation):
         return refused
-    form = MembershipAddForm(request.POST or None)
+    form = MembershipAddForm(request.POST or None, party=ancestors[0])
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.membership_add(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import timedelta
 
 import pytest
@@ -116,6 +117,10 @@ def admin(english) -> Client:
 
 def today() -> str:
     return timezone.localdate().isoformat()
+
+
+NOBODY_IN_RODT = "Nobody in Rødt has this address. Invite the person instead."
+NOBODY_IN_AP = "Nobody in Arbeiderpartiet has this address. Invite the person instead."
 
 
 # The tree ------------------------------------------------------------------------------
@@ -382,7 +387,7 @@ def test_an_unknown_email_is_refused(admin):
         {"person": "ingen@example.org", "role": "member", "starts_on": today()},
     )
     assert response.status_code == 200
-    assert "No account has the email address ingen@example.org" in response.content.decode()
+    assert NOBODY_IN_RODT in response.content.decode()
     assert not body.positions.exists()
 
 
@@ -430,7 +435,7 @@ def test_admin_hands_over_a_board(admin):
     board = fresh_body("board")
     leaving = fresh_position(board)
     staying = fresh_position(board)
-    newcomer = fresh_person()
+    newcomer = fresh_membership().person
     starts_on = timezone.localdate() + timedelta(days=10)
     form = admin.get(url("manage_hand_over", slug="rodt-akershus", pk=board.pk)).content.decode()
     assert leaving.person.email in form and staying.person.email in form
@@ -474,7 +479,7 @@ def test_a_hand_over_without_people_or_with_an_unknown_email_changes_nothing(adm
     unknown = admin.post(
         hand_over, {"starts_on": today(), **rows, "holders-0-person": "ingen@example.org"}
     )
-    assert "No account has the email address" in unknown.content.decode()
+    assert NOBODY_IN_RODT in unknown.content.decode()
     assert board.positions.count() == 1
     position.refresh_from_db()
     assert position.ends_on is None
@@ -507,7 +512,7 @@ def test_a_branch_without_members_says_so(admin):
 
 def test_admin_adds_and_ends_a_membership(admin):
     branch = fresh_branch()
-    person = fresh_person()
+    person = fresh_membership().person  # a member in Rødt Asker, joining one more branch
     response = admin.post(
         url("manage_member_add", slug=branch.slug),
         {"person": person.email, "member_number": "R-77", "since": "2025-03-01"},
@@ -535,7 +540,7 @@ def test_adding_a_member_by_an_unknown_email_is_refused(admin):
         {"person": "ingen@example.org", "since": today()},
     )
     assert response.status_code == 200
-    assert "No account has the email address" in response.content.decode()
+    assert NOBODY_IN_RODT in response.content.decode()
     assert not branch.memberships.exists()
 
 
@@ -593,6 +598,154 @@ def test_an_admin_of_arbeiderpartiet_sees_nothing_of_rodts_people(english):
         assert "Rødt" not in page, target
         for name in rodt_people:
             assert name not in page, (target, name)
+
+
+# People of another party --------------------------------------------------------------
+#
+# Party membership is special-category data: the email lookup of the manage forms knows
+# only people of the admin's own party, and answers everyone else alike.
+
+
+def _ap_people_forms() -> dict[str, tuple[str, callable]]:
+    """Arbeiderpartiet's three forms that name a person: (address, data for an email)."""
+    landsstyret = Body.objects.get(organisation__slug="arbeiderpartiet", name="Landsstyret")
+    return {
+        "holder": (
+            url("manage_position_add", slug="arbeiderpartiet", pk=landsstyret.pk),
+            lambda email: {"person": email, "role": "member", "starts_on": today()},
+        ),
+        "hand-over": (
+            url("manage_hand_over", slug="arbeiderpartiet", pk=landsstyret.pk),
+            lambda email: {
+                "starts_on": today(),
+                "holders-TOTAL_FORMS": "1",
+                "holders-INITIAL_FORMS": "0",
+                "holders-0-person": email,
+                "holders-0-role": "leader",
+            },
+        ),
+        "member": (
+            url("manage_member_add", slug="ap-asker"),
+            lambda email: {"person": email, "since": today()},
+        ),
+    }
+
+
+def _scrubbed(page: str, email: str) -> str:
+    """The page without what differs by nature: the typed address, CSRF tokens, nonces."""
+    page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", page)
+    page = re.sub(r'"X-CSRFToken": "[^"]*"', "", page)
+    page = re.sub(r'nonce="[^"]*"', "", page)
+    return page.replace(email, "EMAIL")
+
+
+@pytest.mark.parametrize("form", ["holder", "hand-over", "member"])
+def test_an_arbeiderpartiet_admin_cannot_find_or_enrol_a_rodt_member(english, persona, form):
+    other = english("other_admin")
+    address, data = _ap_people_forms()[form]
+    rodt_member = persona("member")  # Mona Medlem, of Rødt Asker
+    assert not rodt_member.memberships.filter(organisation__slug__startswith="ap").exists()
+    positions, memberships = Position.objects.count(), Membership.objects.count()
+    without_party = fresh_person().email  # an account, in no party at all
+
+    pages = {}
+    for email in (rodt_member.email, without_party, "ingen@example.org"):
+        response = other.post(address, data(email))
+        assert response.status_code == 200, email
+        page = response.content.decode()
+        assert NOBODY_IN_AP in page, email
+        assert rodt_member.name not in page
+        assert "Rødt" not in page
+        pages[email] = _scrubbed(page, email)
+
+    # Nothing is made, and the pages cannot tell the three addresses apart.
+    assert (Position.objects.count(), Membership.objects.count()) == (positions, memberships)
+    assert not rodt_member.positions.filter(body__organisation__slug="arbeiderpartiet").exists()
+    assert len(set(pages.values())) == 1
+    assert "No account has" not in pages["ingen@example.org"]
+
+
+def test_the_forms_point_to_the_invitations(english):
+    other = english("other_admin")
+    invite = url("invitation_new", slug="arbeiderpartiet")
+    for address, _data in _ap_people_forms().values():
+        if "ap-asker" in address:
+            invite = url("invitation_new", slug="ap-asker")
+        page = other.get(address).content.decode()
+        assert "Only people already in Arbeiderpartiet can be added here." in page, address
+        assert f'href="{invite}"' in page, address
+
+
+def test_an_arbeiderpartiet_admin_still_adds_people_of_arbeiderpartiet(english, persona):
+    landsstyret = Body.objects.get(organisation__slug="arbeiderpartiet", name="Landsstyret")
+    arne = persona("outsider")  # a member of AP Asker
+    response = english("other_admin").post(
+        url("manage_position_add", slug="arbeiderpartiet", pk=landsstyret.pk),
+        {"person": arne.email, "role": "member", "starts_on": today()},
+    )
+    assert response.status_code == 302
+    assert landsstyret.positions.filter(person=arne).exists()
+
+
+@pytest.fixture
+def county_admin(db) -> Client:
+    """Jonas Berg, admin of Rødt Akershus only (not of Rødt Oslo)."""
+    client = Client()
+    client.force_login(User.objects.get(email="jonas.berg@example.org"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def test_a_rodt_admin_adds_a_rodt_member_of_a_branch_outside_the_subtree(county_admin):
+    daniel = User.objects.get(email="daniel.okafor@example.org")  # Rødt Grünerløkka, Oslo
+    body = fresh_body()  # in Rødt Akershus
+    position_add = url("manage_position_add", slug="rodt-akershus", pk=body.pk)
+    response = county_admin.post(
+        position_add, {"person": daniel.email, "role": "member", "starts_on": today()}
+    )
+    assert response.status_code == 302
+    assert body.positions.filter(person=daniel).exists()
+
+    board = fresh_body("board")
+    response = county_admin.post(
+        url("manage_hand_over", slug="rodt-akershus", pk=board.pk),
+        {
+            "starts_on": today(),
+            "holders-TOTAL_FORMS": "1",
+            "holders-INITIAL_FORMS": "0",
+            "holders-0-person": daniel.email,
+            "holders-0-role": "leader",
+        },
+    )
+    assert response.status_code == 302
+    assert board.positions.filter(person=daniel, role="leader").exists()
+
+
+def test_a_person_known_only_by_an_ended_membership_is_found(admin):
+    membership = fresh_membership(Organisation.objects.get(slug="rodt-oslo"))
+    membership.ends_on = timezone.localdate() - timedelta(days=30)
+    membership.save()
+    body = fresh_body()
+    response = admin.post(
+        url("manage_position_add", slug="rodt-akershus", pk=body.pk),
+        {"person": membership.person.email, "role": "member", "starts_on": today()},
+    )
+    assert response.status_code == 302
+    assert body.positions.filter(person=membership.person).exists()
+
+
+def test_an_account_in_no_party_is_refused_like_nobody(admin):
+    stranger = fresh_person()
+    body = fresh_body()
+    response = admin.post(
+        url("manage_position_add", slug="rodt-akershus", pk=body.pk),
+        {"person": stranger.email, "role": "member", "starts_on": today()},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert NOBODY_IN_RODT in page
+    assert stranger.name not in page
+    assert not body.positions.exists()
 
 
 # In the browser ------------------------------------------------------------------------
