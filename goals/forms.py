@@ -15,7 +15,15 @@ from organisations.params import (
 
 from .due import DueParseError, parse_due
 from .models import Goal, Measure
-from .recurrence import CHOICES, choice_for, rrule_for
+from .recurrence import (
+    CHOICES,
+    RecurrenceParseError,
+    choice_for,
+    describe_recurrence,
+    parse_recurrence,
+    rrule_for,
+    validate_rule,
+)
 
 
 class RevisionForm(forms.Form):
@@ -84,9 +92,21 @@ class MeasureForm(RevisionForm):
         label=_("Due"),
         max_length=100,
         required=False,
-        help_text=_("As you would write it: 15.06.2026, juni 2026, våren 2026, høsten 2026, 2026."),
+        help_text=_(
+            "As you would write it: 15.06.2026, juni 2026, uke 23 2026, 1. kvartal 2026, "
+            "våren 2026, høsten 2026, 2026, 2025–2028, i valgkampen 2025, løpende."
+        ),
     )
-    recurrence = forms.ChoiceField(label=_("Repeats"), choices=CHOICES, required=False)
+    recurrence_text = FreeTextField(
+        label=_("Repeats"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "In plain words, e.g. hver uke, en gang i måneden, kvartalsvis, 10 ganger i året, "
+            "minst to ganger i halvåret. Leave empty to use the list below."
+        ),
+    )
+    recurrence = forms.ChoiceField(label=_("Or pick how often"), choices=CHOICES, required=False)
     times_a_year = forms.IntegerField(
         label=_("Times a year"), min_value=1, max_value=12, required=False
     )
@@ -97,24 +117,67 @@ class MeasureForm(RevisionForm):
         help_text=_("Separated by commas, e.g. training, recruitment."),
     )
 
-    def __init__(self, *args, bodies=None, **kwargs):
+    def __init__(self, *args, bodies=None, period: tuple[int, int] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["responsible"].queryset = bodies if bodies is not None else Body.objects.none()
+        # The plan's first and last year: due texts are read with it.
+        self.period = period
+        # The stored recurrence, kept as it is unless the person changes the words or menu.
+        self.kept_recurrence: dict | None = None
+
+    @classmethod
+    def for_goal(cls, goal: Goal, bodies, data=None, prefix: str | None = None) -> MeasureForm:
+        """The form for a new measure under a goal: due texts are read with its plan's period."""
+        plan = goal.plan
+        return cls(
+            data,
+            bodies=bodies,
+            prefix=prefix or f"goal-{goal.pk}-add-measure",
+            initial={"revision": 1},
+            period=(plan.first_year, plan.last_year),
+        )
 
     @classmethod
     def for_measure(cls, measure: Measure, bodies, data=None) -> MeasureForm:
-        choice, times = choice_for(measure.recurrence)
+        rule, minimum = measure.recurrence, measure.recurrence_minimum
+        choice, times = choice_for(rule)
+        try:
+            menu_rule = rrule_for(choice, times)
+        except ValueError:
+            menu_rule = None
+        menu_shows_it = menu_rule == rule and not minimum
+        # A rule the menu cannot show is shown in words, so saving never drops it.
+        words = measure.recurrence_wording if rule else ""
+        if rule and not words and not menu_shows_it:
+            words = describe_recurrence(rule, minimum=minimum)
         initial = {
             "revision": measure.revision,
             "text": measure.text,
             "responsible": [body.pk for body in measure.responsible.all()],
             "delegated": measure.delegated,
             "due": measure.due_text,
-            "recurrence": choice,
-            "times_a_year": times,
+            "recurrence_text": words,
+            "recurrence": choice if menu_shows_it or words else "",
+            "times_a_year": times if menu_shows_it or words else None,
             "tags": ", ".join(tag.name for tag in measure.tags.all()),
         }
-        return cls(data, initial=initial, bodies=bodies, prefix=f"measure-{measure.pk}")
+        plan = measure.goal.plan
+        form = cls(
+            data,
+            initial=initial,
+            bodies=bodies,
+            prefix=f"measure-{measure.pk}",
+            period=(plan.first_year, plan.last_year),
+        )
+        form.kept_recurrence = {
+            "words": words,
+            "rule": rule,
+            "minimum": minimum,
+            "wording": measure.recurrence_wording,
+            "choice": initial["recurrence"],
+            "times": initial["times_a_year"],
+        }
+        return form
 
     def clean_text(self) -> str:
         text = self.cleaned_data["text"].strip()
@@ -126,19 +189,53 @@ class MeasureForm(RevisionForm):
         due = self.cleaned_data["due"].strip()
         if due:
             try:
-                parse_due(due)
+                parse_due(due, period=self.period)
             except DueParseError as error:
-                raise forms.ValidationError(str(error)) from None
+                # Without the plan's period the service, which knows it, reads the text.
+                if not (error.needs_period and self.period is None):
+                    raise forms.ValidationError(str(error)) from None
         return due
 
     def clean(self):
+        """Work out the rule: the words win when given; empty words leave it to the menu.
+
+        Words left as they were shown keep the stored rule (even one the menu cannot
+        show), unless the menu was changed.
+        """
         cleaned = super().clean()
+        if "recurrence" not in cleaned or "recurrence_text" not in cleaned:
+            return cleaned
+        words = cleaned["recurrence_text"].strip()
         choice = cleaned.get("recurrence") or ""
         times = cleaned.get("times_a_year")
-        if choice == "times_a_year" and not times:
+        kept = self.kept_recurrence
+        menu_changed = kept is not None and (
+            choice != (kept["choice"] or "")
+            or (choice == "times_a_year" and times != kept["times"])
+        )
+        words_sent = self.add_prefix("recurrence_text") in self.data
+        if kept and not menu_changed and (words == kept["words"] if words else not words_sent):
+            rule, minimum, wording = kept["rule"], kept["minimum"], kept["wording"]
+        elif words and not (kept and words == kept["words"]):
+            try:
+                found = parse_recurrence(words)
+            except RecurrenceParseError as error:
+                self.add_error("recurrence_text", str(error))
+                return cleaned
+            rule, minimum, wording = found.rule, found.minimum, words
+        elif choice == "times_a_year" and not times:
             self.add_error("times_a_year", _("How many times a year? Write a number from 1 to 12."))
-        elif "recurrence" in cleaned:
-            cleaned["rrule"] = rrule_for(choice, times)
+            return cleaned
+        else:
+            rule, minimum, wording = rrule_for(choice, times), False, ""
+        try:
+            rule = validate_rule(rule)
+        except RecurrenceParseError as error:
+            self.add_error("recurrence_text", str(error))
+            return cleaned
+        cleaned["rrule"] = rule
+        cleaned["recurrence_minimum"] = minimum if rule else False
+        cleaned["recurrence_wording"] = wording if rule else ""
         return cleaned
 
     def service_arguments(self) -> dict:
@@ -148,6 +245,8 @@ class MeasureForm(RevisionForm):
             "responsible": list(data["responsible"]),
             "due": data["due"],
             "recurrence": data["rrule"],
+            "recurrence_text": data["recurrence_wording"],
+            "recurrence_minimum": data["recurrence_minimum"],
             "delegated": data["delegated"],
             "tags": [t for t in (part.strip() for part in data["tags"].split(",")) if t],
         }

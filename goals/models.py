@@ -97,9 +97,13 @@ class Tag(models.Model):
 
 class DuePrecision(models.TextChoices):
     DAY = "day", _("Day")
+    WEEK = "week", _("Week")
     MONTH = "month", _("Month")
+    QUARTER = "quarter", _("Quarter")
     SEASON = "season", _("Season")
+    HALF_YEAR = "half_year", _("Half year")
     YEAR = "year", _("Year")
+    PERIOD = "period", _("The whole period")
 
 
 class MeasureStatus(models.TextChoices):
@@ -139,6 +143,12 @@ class Measure(models.Model):
     responsible = models.ManyToManyField(
         Body, verbose_name=_("responsible"), blank=True, related_name="measures"
     )
+    responsible_text = models.CharField(
+        _("responsible, as written"),
+        max_length=300,
+        blank=True,
+        help_text=_('As the document had it, e.g. "Styret i samarbeid med AU".'),
+    )
     delegated = models.BooleanField(
         _("delegated to all organisations below"),
         default=False,
@@ -152,6 +162,17 @@ class Measure(models.Model):
     )
     recurrence = models.CharField(
         _("recurrence"), max_length=200, blank=True, help_text=_("An RFC 5545 RRULE.")
+    )
+    recurrence_wording = models.CharField(
+        _("recurrence as written"),
+        max_length=200,
+        blank=True,
+        help_text=_('The words the recurrence was written in, e.g. "kvartalsvis".'),
+    )
+    recurrence_minimum = models.BooleanField(
+        _("at least"),
+        default=False,
+        help_text=_('The recurrence is a minimum ("minst to ganger i halvåret").'),
     )
     status = models.CharField(
         _("status"),
@@ -188,7 +209,16 @@ class Measure(models.Model):
 
     @property
     def recurrence_text(self) -> str:
-        return describe_recurrence(self.recurrence)
+        """The recurrence as it was written, or else in plain words."""
+        if not self.recurrence:
+            return ""
+        return self.recurrence_wording or describe_recurrence(
+            self.recurrence, minimum=self.recurrence_minimum
+        )
+
+    @recurrence_text.setter
+    def recurrence_text(self, value: str) -> None:
+        self.recurrence_wording = value or ""
 
     def occurrences(self) -> list:
         """The dates this recurring measure falls on within its plan's period."""

@@ -18,9 +18,10 @@ from plans.activity import plan_activity
 from plans.editing import ensure_editable, move_in_order, reorder, revise, save_revision
 from plans.models import Plan, Section
 
-from .due import parse_due
-from .models import Goal, Measure, Measurement, Tag, Target
+from .due import DueParseError, parse_due
+from .models import Assignment, Goal, Measure, Measurement, Tag, Target
 from .progress import assignments_sync
+from .recurrence import RecurrenceParseError, validate_rule
 
 GOAL_FIELDS = ("code", "title", "description", "lead_in")
 
@@ -146,14 +147,49 @@ def tags_get_or_create(names: Iterable[str]) -> list[Tag]:
     return tags
 
 
-def _due_values(due: str) -> dict:
-    window = parse_due(due) if due.strip() else None
+def _due_values(due: str, plan: Plan) -> dict:
+    """The due window, read with the plan's period; unreadable text is a ValidationError."""
+    try:
+        window = parse_due(due, period=(plan.first_year, plan.last_year)) if due.strip() else None
+    except DueParseError as error:
+        raise ValidationError({"due": [str(error)]}) from None
     return {
         "due_text": window.text if window else "",
         "due_start": window.start if window else None,
         "due_end": window.end if window else None,
         "due_precision": window.precision if window else "",
     }
+
+
+def _due_or_text(due: str, plan: Plan, *, keep_unread: bool) -> dict:
+    """Like _due_values, but a text that cannot be read is kept as written, with no window."""
+    try:
+        return _due_values(due, plan)
+    except ValidationError:
+        if not keep_unread:
+            raise
+        return {"due_text": due.strip()[:100], "due_start": None, "due_end": None,
+                "due_precision": ""}  # fmt: skip
+
+
+def _recurrence_values(recurrence: str, wording: str, minimum: bool) -> dict:
+    """A rule ``occurrences`` can compute, with its wording; anything else is refused."""
+    try:
+        rule = validate_rule(recurrence)
+    except RecurrenceParseError as error:
+        raise ValidationError({"recurrence": [str(error)]}) from None
+    return {
+        "recurrence": rule,
+        "recurrence_wording": (wording or "").strip()[:200] if rule else "",
+        "recurrence_minimum": bool(minimum) if rule else False,
+    }
+
+
+def _rule_or_blank(recurrence: str) -> str:
+    try:
+        return validate_rule(recurrence)
+    except RecurrenceParseError:
+        return ""
 
 
 def _check_bodies(goal: Goal, bodies: Iterable[Body]) -> list[Body]:
@@ -175,10 +211,25 @@ def measure_create(
     delegated: bool = False,
     tags: Iterable[str] = (),
     by=None,
+    recurrence_text: str = "",
+    recurrence_minimum: bool = False,
+    responsible_text: str = "",
+    due_unread_ok: bool = False,
+    delegate_to: Iterable[Organisation] = (),
 ) -> Measure:
-    """Create a measure; a due text that cannot be read raises DueParseError."""
+    """Create a measure.
+
+    An importer keeps a due text it could not read as written (``due_unread_ok``),
+    the responsible as written (``responsible_text``), and delegates to named
+    organisations below (``delegate_to``) instead of to all of them.
+
+    A due text that cannot be read (with the plan's period) or a recurrence rule that
+    cannot be computed raises ValidationError on "due" or "recurrence".
+    ``recurrence_text`` keeps the words the recurrence was written in.
+    """
     ensure_editable(goal.plan)
     validate_free_text(text, max_length=SHORT_TEXT_MAX_LENGTH)
+    validate_free_text(responsible_text, max_length=300)
     responsible = _check_bodies(goal, responsible)
     if order is None:
         order = _next_order(goal.measures.all())
@@ -186,13 +237,23 @@ def measure_create(
         goal=goal,
         text=text,
         order=order,
-        recurrence=recurrence,
-        delegated=delegated,
-        **_due_values(due),
+        delegated=delegated or bool(delegate_to),
+        responsible_text=responsible_text,
+        **_recurrence_values(recurrence, recurrence_text, recurrence_minimum),
+        **_due_or_text(due, goal.plan, keep_unread=due_unread_ok),
     )
     measure.responsible.set(responsible)
     measure.tags.set(tags_get_or_create(tags))
-    assignments_sync(measure=measure)
+    if delegate_to:
+        below = set(goal.plan.organisation.descendants().values_list("pk", flat=True))
+        if any(organisation.pk not in below for organisation in delegate_to):
+            raise ValidationError(_("A measure is delegated only to organisations below."))
+        Assignment.objects.bulk_create(
+            [Assignment(measure=measure, organisation=o) for o in delegate_to],
+            ignore_conflicts=True,
+        )
+    else:
+        assignments_sync(measure=measure)
     plan_activity(
         plan=goal.plan,
         by=by,
@@ -215,17 +276,38 @@ def measure_update(
     delegated: bool,
     tags: Iterable[str],
     by,
+    recurrence_text: str | None = None,
+    recurrence_minimum: bool | None = None,
 ) -> Measure:
+    """Save a measure's new values.
+
+    Without ``recurrence_text``/``recurrence_minimum`` the stored wording and minimum
+    are kept while the rule stays the same, and dropped when the rule changes.
+    """
     goal = measure.goal
+    if recurrence_text is None or recurrence_minimum is None:
+        same_rule = _rule_or_blank(recurrence) == measure.recurrence
+        if recurrence_text is None:
+            recurrence_text = measure.recurrence_wording if same_rule else ""
+        if recurrence_minimum is None:
+            recurrence_minimum = measure.recurrence_minimum if same_rule else False
     ensure_editable(goal.plan)
     validate_free_text(text, max_length=SHORT_TEXT_MAX_LENGTH)
     responsible = _check_bodies(goal, responsible)
     before_bodies = sorted(b.name for b in measure.responsible.all())
     before_tags = sorted(t.name for t in measure.tags.all())
+    # The responsible as a document wrote them holds until someone changes the bodies.
+    same_bodies = before_bodies == sorted(b.name for b in responsible)
     measure, changes = save_revision(
         measure,
         expected_revision=expected_revision,
-        values={"text": text, "recurrence": recurrence, "delegated": delegated, **_due_values(due)},
+        values={
+            "text": text,
+            "delegated": delegated,
+            "responsible_text": measure.responsible_text if same_bodies else "",
+            **_recurrence_values(recurrence, recurrence_text, recurrence_minimum),
+            **_due_values(due, goal.plan),
+        },
     )
     tag_objects = tags_get_or_create(tags)
     measure.responsible.set(responsible)
@@ -359,6 +441,8 @@ def _copy_measures_and_targets(source: Goal, copy: Goal) -> None:
             due_end=measure.due_end,
             due_precision=measure.due_precision,
             recurrence=measure.recurrence,
+            recurrence_wording=measure.recurrence_wording,
+            recurrence_minimum=measure.recurrence_minimum,
             key=measure.key,
         )
         new.responsible.set(measure.responsible.all())

@@ -308,9 +308,7 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def measure_add(request: HttpRequest, pk: int) -> HttpResponse:
     goal = editable_goal(request, pk)
     form_id = f"goal-{goal.pk}-add-measure"
-    form = MeasureForm(
-        request.POST or None, bodies=bodies_of(goal.plan), prefix=form_id, initial={"revision": 1}
-    )
+    form = MeasureForm.for_goal(goal, bodies_of(goal.plan), request.POST or None, prefix=form_id)
     if request.method == "POST" and form.is_valid():
         try:
             measure_create(goal=goal, **form.service_arguments(), by=request.user)
