@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Activity, Plan, Section
+from .models import Activity, Plan, PlanImport, Section
 
 
 class SectionInline(admin.TabularInline):
@@ -42,4 +42,23 @@ class ActivityAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PlanImport)
+class PlanImportAdmin(admin.ModelAdmin):
+    list_display = ["filename", "organisation", "uploaded_by", "plan", "created_at"]
+    list_filter = ["organisation"]
+    list_select_related = ["organisation", "uploaded_by", "plan"]
+    readonly_fields = [
+        "organisation",
+        "uploaded_by",
+        "filename",
+        "content_type",
+        "plan",
+        "created_at",
+    ]
+    exclude = ["data", "read"]
+
+    def has_add_permission(self, request):
         return False

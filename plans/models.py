@@ -294,3 +294,47 @@ class Activity(models.Model):
                     label = str(model._meta.get_field(name).verbose_name)
             rows.append((label, old, new))
         return rows
+
+
+class PlanImport(models.Model):
+    """An uploaded plan document: what was read from it, and the draft made from it.
+
+    Nothing of the plan is written until a person confirms the review; the file
+    is then kept with the draft so those who read the draft can download it.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="plan_imports",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    filename = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    data = models.BinaryField(_("file"))
+    read = models.JSONField(_("what was read"), default=dict)
+    plan = models.OneToOneField(
+        Plan,
+        verbose_name=_("plan"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="source_document",
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("plan import")
+        verbose_name_plural = _("plan imports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.filename

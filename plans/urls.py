@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_activity, views_lifecycle, views_pdf
+from . import views, views_activity, views_import, views_lifecycle, views_pdf
 
 app_name = "plans"
 
@@ -27,5 +27,8 @@ urlpatterns = [
     path("<int:pk>/compare/", views_lifecycle.plan_compare, name="compare"),
     path("<int:pk>/plan.pdf", views_pdf.plan_pdf_view, name="pdf"),
     path("<int:pk>/report.pdf", views_pdf.report_pdf_view, name="report_pdf"),
+    path("import/<slug:slug>/", views_import.import_upload, name="import"),
+    path("import/<slug:slug>/<int:pk>/", views_import.import_review, name="import_review"),
+    path("<int:pk>/original/", views_import.plan_original, name="original"),
     path("log/<slug:slug>/", views_activity.organisation_log, name="organisation_log"),
 ]

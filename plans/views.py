@@ -25,7 +25,7 @@ from .editing import EditConflict
 from .forms import NewSectionForm, PlanCreateForm, PlanSettingsForm, SectionForm
 from .inline import inline_edit
 from .markup import render_markdown
-from .models import Plan, PlanStatus, Section
+from .models import Plan, PlanImport, PlanStatus, Section
 from .selectors import plan_document
 from .services import (
     plan_create,
@@ -70,6 +70,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     document = plan_document(plan)
     if plan.status == PlanStatus.ADOPTED:
         annotate_document(request.user, document, plan)
+    can_history = can_read_drafts(request.user, plan.organisation)
     return render(
         request,
         "plans/detail.html",
@@ -81,7 +82,12 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": can_edit_plan(request.user, plan),
             "can_write": can_write_plans(request.user, plan.organisation_id),
             "can_manage": can_manage_plan_lifecycle(request.user, plan),
-            "can_history": can_read_drafts(request.user, plan.organisation),
+            "can_history": can_history,
+            "source_document": (
+                PlanImport.objects.filter(plan=plan).only("pk", "filename").first()
+                if can_history
+                else None
+            ),
         },
     )
 
@@ -190,12 +196,12 @@ def markdown_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def due_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """How the due text was understood, or which forms are accepted."""
-    editable_plan(request, pk)
+    plan = editable_plan(request, pk)
     text = next((v for k, v in request.GET.items() if k.endswith("due")), "")
     due, error = None, None
     if text.strip():
         try:
-            due = parse_due(text)
+            due = parse_due(text, period=(plan.first_year, plan.last_year))
         except DueParseError as problem:
             error = str(problem)
     return render(request, "goals/_due_preview.html", {"due": due, "error": error})

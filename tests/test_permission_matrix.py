@@ -16,7 +16,8 @@ from calendar_app.models import Event
 from goals.models import Goal, Measure
 from goals.services import goal_create, measure_create
 from organisations.models import Body, Organisation
-from plans.models import Plan
+from plans.importing.review import plan_import_read
+from plans.models import Plan, PlanImport
 from plans.services import plan_adopt, plan_create, plan_propose, section_create
 from tests import test_invitations as invitations_test
 from tests.test_manage_organisation import (
@@ -167,6 +168,30 @@ def fresh_plan(status: str = "draft", organisation: str = "rodt-akershus") -> Pl
     return plan
 
 
+def pending_import() -> dict:
+    """A document of Rødt Akershus read and waiting for review (no plan yet)."""
+    plan_import = plan_import_read(
+        organisation=Organisation.objects.get(slug="rodt-akershus"),
+        data="Handlingsplan 2027\n\nA. Mål\n\n- Et tiltak.\n".encode(),
+        filename="plan.txt",
+        by=None,
+    )
+    return {"slug": "rodt-akershus", "pk": plan_import.pk}
+
+
+def draft_with_document() -> dict:
+    plan = fresh_plan("draft")
+    PlanImport.objects.create(
+        organisation=plan.organisation,
+        filename="plan.txt",
+        content_type="text/plain",
+        data=b"A. Mal",
+        read={},
+        plan=plan,
+    )
+    return {"pk": plan.pk}
+
+
 def _goal(plan: Plan) -> Goal:
     return plan.goals.get(parent=None)
 
@@ -279,6 +304,29 @@ MATRIX = [
         {"title": ""},
         (302, 403, 403, 200, 200, 404, 403, 404),
     ),
+    (
+        "plans:import",
+        lambda: {"slug": "rodt-akershus"},
+        "get",
+        None,
+        (302, 403, 403, 200, 200, 404, 403, 404),
+    ),
+    (
+        "plans:import",
+        lambda: {"slug": "rodt-akershus"},
+        "post",
+        {},
+        (302, 403, 403, 200, 200, 404, 403, 404),
+    ),
+    ("plans:import_review", pending_import, "get", None, (302, 403, 403, 200, 200, 404, 403, 404)),
+    (
+        "plans:import_review",
+        pending_import,
+        "post",
+        {"title": ""},
+        (302, 403, 403, 200, 200, 404, 403, 404),
+    ),
+    ("plans:original", draft_with_document, "get", None, DRAFT_GET),
     ("plans:edit", on("draft", "plan"), "get", None, DRAFT_GET),
     ("plans:edit", on("adopted", "plan"), "get", None, ADOPTED_EDIT),
     ("plans:settings", on("draft", "plan"), "get", None, DRAFT_GET),
