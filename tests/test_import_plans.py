@@ -363,14 +363,14 @@ def test_a_bad_file_gets_a_clear_message_and_writes_nothing(
 
 
 @pytest.mark.django_db
-def test_a_document_with_no_goals_says_so_on_the_review(client_for):
+def test_a_document_with_no_goals_is_refused_with_what_the_reader_looks_for(client_for):
     client = client_for("board")
     text = "Referat fra styremøtet\n\nVi snakket om været. Det var fint.\n"
     response = _upload(client, "rodt-akershus", text.encode(), "referat.txt")
-    page = client.get(response["Location"])
-    assert page.context["summary"]["goals"] == 0
-    (no_goals,) = [w for w in page.context["warnings"] if w.startswith("Ingen mål")]
-    assert no_goals in page.content.decode()
+    assert response.status_code == 200
+    (error,) = response.context["form"].errors["document"]
+    assert error.startswith("Ingen mål") and "For å komme nærmere målet skal:" in error
+    assert not PlanImport.objects.exists()
 
 
 @pytest.mark.django_db

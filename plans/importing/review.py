@@ -28,6 +28,7 @@ from organisations.services import body_create
 
 from ..models import Plan, PlanImport
 from ..services import plan_create, section_create
+from .blocks import ReadError
 from .readers import read_document
 from .structure import read_plan
 
@@ -118,6 +119,8 @@ def plan_import_read(*, organisation: Organisation, data: bytes, filename: str, 
     ).delete()
     with override(organisation.language):
         read = read_plan(blocks, filename=filename, today=timezone.localdate())
+    if not any(True for _ in all_goals(read)):
+        raise ReadError(read["warnings"][-1])  # "No goals or measures were recognised …"
     read["language"] = organisation.language
     read["sha256"] = hashlib.sha256(data).hexdigest()
     return PlanImport.objects.create(
@@ -407,19 +410,13 @@ def plan_import_apply(*, plan_import: PlanImport, plan: dict, by) -> Plan:
                 month=entry["month"],
                 end_month=entry["end_month"],
                 day=entry["day"],
-                when_text=_when(entry),
+                when_text=entry["when_text"][:60],
                 year_types=[],
+                years=entry["years"],
             )
     plan_import.plan = draft
     plan_import.save(update_fields=["plan"])
     return draft
-
-
-def _when(entry: dict) -> str:
-    years = entry.get("years") or []
-    if years:
-        return f"{entry['when_text']} ({', '.join(str(y) for y in years)})"[:60]
-    return entry["when_text"][:60]
 
 
 def _write_goals(goals, draft, section, parent, goals_by_key, chosen, moved, by) -> None:

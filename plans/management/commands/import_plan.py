@@ -44,6 +44,8 @@ class Command(BaseCommand):
             plan = with_keys(read_plan(blocks, filename=file.name, today=timezone.localdate()))
             plan["language"] = owner.language
             counts = summary(plan, owner)
+            if not dry_run and not counts["goals"]:
+                raise CommandError(counts["warnings"][-1])
             if not dry_run:
                 with transaction.atomic():
                     plan_import = PlanImport.objects.create(
