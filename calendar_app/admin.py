@@ -16,8 +16,8 @@ class EventAdmin(admin.ModelAdmin):
 
 @admin.register(CycleEntry)
 class CycleEntryAdmin(admin.ModelAdmin):
-    list_display = ["title", "organisation", "month", "day", "when_text", "plan"]
-    list_filter = ["month", "organisation"]
+    list_display = ["title", "organisation", "month", "day", "when_text", "years", "plan"]
+    list_filter = ["month", "for_descendants", "organisation"]
     search_fields = ["title", "organisation__name"]
     list_select_related = ["organisation", "plan"]
     autocomplete_fields = ["organisation", "plan", "measure"]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import datetime, time
 
 from django import forms
@@ -109,9 +110,19 @@ class EventForm(forms.Form):
         cleaned = super().clean()
         if not cleaned.get("all_day") and not cleaned.get("start_time") and cleaned.get("date"):
             self.add_error("start_time", _("Give a start time, or tick all day."))
-        start, end = self._moment("date", "start_time"), self._moment("end_date", "end_time")
+        start, end = self._moment("date", "start_time"), self._end()
         if start and end and end < start:
-            self.add_error("end_date", _("The end cannot be before the start."))
+            if cleaned.get("end_date"):
+                self.add_error("end_date", _("The end cannot be before the start."))
+            else:
+                # 22:00–01:00 without an end date: the end would be before the start that day.
+                self.add_error(
+                    "end_time",
+                    _(
+                        "The end cannot be before the start. For an event past midnight, "
+                        "give the end date as well."
+                    ),
+                )
         return cleaned
 
     def _moment(self, day_field: str, time_field: str):
@@ -121,17 +132,22 @@ class EventForm(forms.Form):
         at = self.cleaned_data.get(time_field) if not self.cleaned_data.get("all_day") else None
         return timezone.make_aware(datetime.combine(day, at or time()), self.organisation.zoneinfo)
 
-    def values(self) -> dict:
+    def _end(self):
+        """The end: its own date (and time), or the end time on the start date."""
         data = self.cleaned_data
         end = self._moment("end_date", "end_time")
-        if end is None and data.get("end_time") and not data["all_day"]:
+        if end is None and data.get("end_time") and not data.get("all_day") and data.get("date"):
             end = timezone.make_aware(
                 datetime.combine(data["date"], data["end_time"]), self.organisation.zoneinfo
             )
+        return end
+
+    def values(self) -> dict:
+        data = self.cleaned_data
         return {
             "title": data["title"].strip(),
             "starts_at": self._moment("date", "start_time"),
-            "ends_at": end,
+            "ends_at": self._end(),
             "all_day": data["all_day"],
             "location": data["location"],
             "description": data["description"],
@@ -139,6 +155,23 @@ class EventForm(forms.Form):
             "for_descendants": data["for_descendants"],
             "is_annual_meeting": data["is_annual_meeting"],
         }
+
+
+class YearsField(forms.CharField):
+    """Years typed as people write them: "2026 2028", "2026, 2028"; a list of ints."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        words = [word for word in re.split(r"[\s,;]+", text) if word]
+        if not all(re.fullmatch(r"[0-9]{4}", word) for word in words):
+            raise forms.ValidationError(_("Write the years as four digits, e.g. 2026 2028."))
+        years = sorted({int(word) for word in words})
+        if any(not FIRST_YEAR <= year <= LAST_YEAR for year in years):
+            raise forms.ValidationError(
+                _("Choose years between %(first)d and %(last)d.")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            )
+        return years
 
 
 class CycleEntryForm(forms.Form):
@@ -153,11 +186,22 @@ class CycleEntryForm(forms.Form):
     )
     day = forms.IntegerField(label=_("Day (if known)"), min_value=1, max_value=31, required=False)
     year_types = forms.MultipleChoiceField(
-        label=_("Only in these years"),
+        label=_("Only in these kinds of years"),
         choices=YearType.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Leave empty for every year."),
+    )
+    years = YearsField(
+        label=_("Only in these years"),
+        required=False,
+        max_length=200,
+        help_text=_("E.g. 2026 2028. Leave empty for every year."),
+    )
+    for_descendants = forms.BooleanField(
+        label=_("For the branches"),
+        required=False,
+        help_text=_("Shown in the annual wheel and calendar of every organisation below."),
     )
 
     def values(self) -> dict:
@@ -168,6 +212,8 @@ class CycleEntryForm(forms.Form):
             "end_month": data["end_month"],
             "day": data["day"],
             "year_types": list(data["year_types"]),
+            "years": data["years"] or [],
+            "for_descendants": data["for_descendants"],
         }
 
 
@@ -181,6 +227,20 @@ class WheelRangeForm(forms.Form):
         if first and last and not 0 <= last - first <= 10:
             self.add_error("last", _("Choose up to ten years, the last after the first."))
         return cleaned
+
+
+class WheelGenerateForm(WheelRangeForm):
+    """Which years go into the calendar, and who may see the events made."""
+
+    visibility = forms.ChoiceField(
+        label=_("Who may see the events"),
+        choices=EventVisibility.choices,
+        initial=EventVisibility.PUBLIC,
+        help_text=_(
+            "Public events are in the public feed. Measures of a members-only plan "
+            "stay for members."
+        ),
+    )
 
 
 class NotificationForm(forms.Form):

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import calendar as month_calendar
+import re
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import dateformat, translation
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from goals.models import Measure
@@ -122,6 +127,17 @@ class CycleEntry(models.Model):
         blank=True,
         help_text=_("Empty: every year. Otherwise only years of these election-cycle types."),
     )
+    years = models.JSONField(
+        _("years"),
+        default=list,
+        blank=True,
+        help_text=_("Empty: not restricted by year. Otherwise only these years."),
+    )
+    for_descendants = models.BooleanField(
+        _("for the branches"),
+        default=False,
+        help_text=_("Shown in the annual wheel and calendar of every organisation below."),
+    )
     measure = models.ForeignKey(
         Measure,
         verbose_name=_("measure"),
@@ -142,8 +158,52 @@ class CycleEntry(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("calendar_app:wheel", kwargs={"slug": self.organisation.slug})
 
-    def applies_to(self, types: set[str]) -> bool:
+    def applies_to(self, year: int, types: set[str]) -> bool:
+        """Whether the entry belongs to ``year``, whose election-cycle types are ``types``."""
+        if self.years and year not in self.years:
+            return False
         return not self.year_types or bool(types & set(self.year_types))
+
+    # How the entry reads: "8. mars", "mars", "mars–juni" ------------------------
+
+    @property
+    def day_label(self) -> str:
+        """The day the Nordic way ("8. mars", "8 mars" in Swedish), or "" without a day."""
+        if not self.day:
+            return ""
+        return _day_text(self.month, self.day, translation.get_language() or "nb")
+
+    @property
+    def when_label(self) -> str:
+        """The day, or the month (or months) in words; never numbers."""
+        if self.day:
+            return self.day_label
+        label = str(MONTHS[self.month])
+        if self.end_month and self.end_month != self.month:
+            label = f"{label}–{MONTHS[self.end_month]}"
+        return label
+
+    @property
+    def short_title(self) -> str:
+        """The title without the day it already names, so "8. mars" is shown once."""
+        if not self.day:
+            return self.title
+        stripped = _day_pattern(self.month, self.day).sub(" ", self.title)
+        return re.sub(r"\s{2,}", " ", stripped).strip(" ,:;–-")
+
+    @property
+    def label(self) -> str:
+        """ "8. mars: Kvinnedagen", or just the title for an entry without a day."""
+        if not self.day:
+            return self.title
+        return f"{self.day_label}: {self.short_title}" if self.short_title else self.day_label
+
+    @property
+    def years_label(self) -> str:
+        """Which years, in words: "2028", "Year without elections"; "" for every year."""
+        parts = [str(year) for year in sorted(self.years or [])]
+        parts += [str(YearType(kind).label) for kind in self.year_types or [] if kind in YearType]
+        return ", ".join(parts)
 
     def clean(self) -> None:
         super().clean()
@@ -159,8 +219,41 @@ class CycleEntry(models.Model):
             errors["year_types"] = _("Unknown year types: %(types)s") % {
                 "types": ", ".join(sorted(unknown))
             }
+        years = self.years or []
+        if not isinstance(years, list) or not all(
+            isinstance(year, int) and not isinstance(year, bool) and FIRST_YEAR <= year <= LAST_YEAR
+            for year in years
+        ):
+            errors["years"] = _("Give years between %(first)d and %(last)d.") % {
+                "first": FIRST_YEAR,
+                "last": LAST_YEAR,
+            }
         if errors:
             raise ValidationError(errors)
+
+
+# Day first, as the Nordic countries write it ("8. mars", "8 mars"); English "8 March".
+DAY_FORMATS = {"nb": "j. F", "nn": "j. F", "sv": "j F", "en": "j F"}
+
+
+def _day_text(month: int, day: int, language: str) -> str:
+    # 2000 is a leap year, so 29 February is a day; 31 in a short month is its last day.
+    day = min(day, month_calendar.monthrange(2000, month)[1])
+    with translation.override(language):
+        return dateformat.format(date(2000, month, day), DAY_FORMATS.get(language[:2], "j. F"))
+
+
+def _day_pattern(month: int, day: int) -> re.Pattern:
+    """The day as people write it in a title, in any of the UI languages: "8. mars", "8 March"."""
+    names = set()
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            names.add(re.escape(str(MONTHS[month]).lower()))
+    alternatives = "|".join(sorted(names))
+    return re.compile(
+        rf"(?<!\d){day}\.?\s*(?:{alternatives})\b|\b(?:{alternatives})\s+{day}(?!\d)",
+        re.IGNORECASE,
+    )
 
 
 class Event(models.Model):
@@ -244,6 +337,15 @@ class Event(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("calendar_app:event", kwargs={"pk": self.pk})
+
+    @property
+    def whole_months(self) -> bool:
+        """An all-day event from the first of a month to the last of one (a wheel entry's month)."""
+        if not (self.all_day and self.ends_at):
+            return False
+        zone = self.organisation.zoneinfo
+        start, end = self.starts_at.astimezone(zone), self.ends_at.astimezone(zone)
+        return start.day == 1 and end.day == month_calendar.monthrange(end.year, end.month)[1]
 
     def clean(self) -> None:
         super().clean()

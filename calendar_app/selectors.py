@@ -11,7 +11,7 @@ from django.utils import timezone
 from organisations.models import Organisation
 from organisations.selectors import with_ancestor_ids
 
-from .models import Event, EventStatus
+from .models import CycleEntry, Event, EventStatus
 
 
 def calendar_events(user, organisations: Iterable[Organisation]) -> QuerySet[Event]:
@@ -34,4 +34,16 @@ def upcoming_events(user, organisations: Iterable[Organisation]) -> QuerySet[Eve
         .filter(starts_at__gte=timezone.now() - timedelta(hours=12))
         .exclude(status=EventStatus.CANCELLED)
         .order_by("starts_at", "pk")
+    )
+
+
+def wheel_entries(organisation: Organisation) -> QuerySet[CycleEntry]:
+    """The organisation's annual wheel: its own entries and those from above for the branches."""
+    above = with_ancestor_ids([organisation.pk]) - {organisation.pk}
+    return (
+        CycleEntry.objects.filter(
+            Q(organisation=organisation) | Q(organisation__in=above, for_descendants=True)
+        )
+        .select_related("organisation")
+        .order_by("month", "day", "pk")
     )

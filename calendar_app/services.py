@@ -19,6 +19,7 @@ from .models import (
     CycleEntry,
     Event,
     EventStatus,
+    EventVisibility,
     FeedToken,
     NotificationSettings,
     ReminderKind,
@@ -126,27 +127,40 @@ def _all_day(day: date, organisation: Organisation) -> datetime:
     return timezone.make_aware(datetime.combine(day, time()), organisation.zoneinfo)
 
 
+def _entry_span(entry: CycleEntry, year: int) -> tuple[date, date | None]:
+    """The first and last day of an entry in ``year``: a day, or whole months without one."""
+    last_day = month_calendar.monthrange(year, entry.month)[1]
+    if entry.day:
+        return date(year, entry.month, min(entry.day, last_day)), None
+    end_month = entry.end_month or entry.month
+    end_year = year if end_month >= entry.month else year + 1  # "November–February"
+    return (
+        date(year, entry.month, 1),
+        date(end_year, end_month, month_calendar.monthrange(end_year, end_month)[1]),
+    )
+
+
 @transaction.atomic
-def wheel_to_events(*, organisation: Organisation, first_year: int, last_year: int, by) -> int:
+def wheel_to_events(
+    *,
+    organisation: Organisation,
+    first_year: int,
+    last_year: int,
+    by,
+    visibility: str = EventVisibility.MEMBERS,
+) -> int:
     """Turn the annual wheel (and recurring measures) into dated events, once.
 
+    An entry without a day becomes an all-day event over its whole month (or months).
     Running it again creates nothing new and leaves events people edited alone.
     """
     elections = elections_between(first_year, last_year)
     created = 0
     for entry in organisation.cycle_entries.all():
         for year in range(first_year, last_year + 1):
-            if not entry.applies_to(year_types(organisation.country, year, elections)):
+            if not entry.applies_to(year, year_types(organisation.country, year, elections)):
                 continue
-            start = date(
-                year,
-                entry.month,
-                min(entry.day or 1, month_calendar.monthrange(year, entry.month)[1]),
-            )
-            end = None
-            if entry.end_month and entry.end_month != entry.month:
-                end_month = entry.end_month
-                end = date(year, end_month, month_calendar.monthrange(year, end_month)[1])
+            start, end = _entry_span(entry, year)
             _event, new = Event.objects.get_or_create(
                 cycle_entry=entry,
                 cycle_year=year,
@@ -156,7 +170,8 @@ def wheel_to_events(*, organisation: Organisation, first_year: int, last_year: i
                     "starts_at": _all_day(start, organisation),
                     "ends_at": _all_day(end, organisation) if end else None,
                     "all_day": True,
-                    "visibility": "members",
+                    "visibility": visibility,
+                    "for_descendants": entry.for_descendants,
                 },
             )
             created += new
@@ -171,6 +186,10 @@ def wheel_to_events(*, organisation: Organisation, first_year: int, last_year: i
         .select_related("goal__plan")
     )
     for measure in measures:
+        # A measure of a members-only plan never becomes a public event.
+        shown = visibility
+        if visibility == EventVisibility.PUBLIC and measure.goal.plan.visibility != "public":
+            shown = EventVisibility.MEMBERS
         for day in measure.occurrences():
             if first_year <= day.year <= last_year:
                 _event, new = Event.objects.get_or_create(
@@ -181,7 +200,7 @@ def wheel_to_events(*, organisation: Organisation, first_year: int, last_year: i
                         "title": measure.text[:200],
                         "starts_at": _all_day(day, organisation),
                         "all_day": True,
-                        "visibility": "members",
+                        "visibility": shown,
                     },
                 )
                 created += new

@@ -6,8 +6,10 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -24,9 +26,9 @@ from organisations.permissions import (
 )
 from organisations.selectors import ancestors_of, organisation_with_ancestors, organisations_of
 
-from .forms import CycleEntryForm, EventForm, WheelRangeForm
-from .models import CycleEntry, Event, elections_between, year_types
-from .selectors import calendar_events
+from .forms import CycleEntryForm, EventForm, WheelGenerateForm, WheelRangeForm
+from .models import CycleEntry, Event, YearType, elections_between, year_types
+from .selectors import calendar_events, wheel_entries
 from .services import (
     cycle_entry_create,
     cycle_entry_delete,
@@ -63,6 +65,16 @@ def _source(event: Event) -> str:
     return "event"
 
 
+def feed_links(request: HttpRequest, path: str, field_id: str) -> dict:
+    """A feed's address, and the same as webcal:// that makes phones offer to subscribe."""
+    url = request.build_absolute_uri(path)
+    return {"url": url, "webcal": "webcal://" + url.split("://", 1)[1], "id": field_id}
+
+
+def _public_feed(request: HttpRequest, organisation: Organisation) -> dict:
+    return feed_links(request, reverse("calendar_feed", args=[organisation.slug]), "public-feed")
+
+
 def _filtered(request: HttpRequest, organisations: list[Organisation], events):
     """Narrow to one of the organisations shown (this one or one above) and to one kind."""
     by_slug = {organisation.slug: organisation for organisation in organisations}
@@ -96,9 +108,25 @@ def calendar_month(request: HttpRequest, slug: str) -> HttpResponse:
         request, [*ancestors, organisation], calendar_events(request.user, [organisation])
     )
     by_day = defaultdict(list)
-    for event in events.filter(starts_at__gte=start, starts_at__lte=end).order_by("starts_at"):
+    whole_month = []
+    month_start = timezone.make_aware(datetime.combine(first, time()), zone)
+    last = first.replace(day=month_calendar.monthrange(first.year, first.month)[1])
+    month_end = timezone.make_aware(datetime.combine(last, time()), zone)
+    overlapping = events.filter(starts_at__lte=end).filter(
+        Q(starts_at__gte=start) | Q(ends_at__gte=month_start)
+    )
+    for event in overlapping.order_by("starts_at"):
         event.source = _source(event)
-        by_day[event.starts_at.astimezone(zone).date()].append(event)
+        # A wheel entry without a day lasts the month: shown once above the grid.
+        if (
+            event.all_day
+            and event.ends_at
+            and event.starts_at <= month_start
+            and event.ends_at >= month_end
+        ):
+            whole_month.append(event)
+        elif event.starts_at >= start:
+            by_day[event.starts_at.astimezone(zone).date()].append(event)
     previous, following = month_shift(first, -1), month_shift(first, 1)
     return render(
         request,
@@ -110,6 +138,9 @@ def calendar_month(request: HttpRequest, slug: str) -> HttpResponse:
             "today": today,
             "filters": filters,
             "weeks": [[(day, by_day.get(day, [])) for day in week] for week in weeks],
+            "whole_month": whole_month,
+            "month_empty": not whole_month and not any(by_day.values()),
+            "feed": _public_feed(request, organisation),
             "previous": previous,
             "following": following,
             "can_edit": can_edit_calendar(request.user, organisation),
@@ -135,6 +166,7 @@ def calendar_agenda(request: HttpRequest, slug: str) -> HttpResponse:
             "events": events,
             "filters": filters,
             "can_edit": can_edit_calendar(request.user, organisation),
+            "feed": _public_feed(request, organisation),
         },
     )
 
@@ -236,7 +268,7 @@ def wheel(request: HttpRequest, slug: str) -> HttpResponse:
     years = list(range(first, last + 1))
     elections = elections_between(first, last)
     types = {year: year_types(organisation.country, year, elections) for year in years}
-    entries = list(organisation.cycle_entries.order_by("month", "day", "pk"))
+    entries = list(wheel_entries(organisation))
     grid = []
     for month in range(1, 13):
         in_month = [e for e in entries if e.month == month]
@@ -244,7 +276,7 @@ def wheel(request: HttpRequest, slug: str) -> HttpResponse:
             (
                 month,
                 date(2000, month, 1),
-                [[e for e in in_month if e.applies_to(types[year])] for year in years],
+                [[e for e in in_month if e.applies_to(year, types[year])] for year in years],
             )
         )
     can_edit = organisation.pk in access_for(request.user).edit
@@ -254,16 +286,26 @@ def wheel(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "organisation": organisation,
             "ancestors": [*ancestors, organisation],
-            "years": [(year, sorted(types[year])) for year in years],
+            "years": [(year, _year_type_words(types[year])) for year in years],
             "grid": grid,
-            "entries": entries,
+            "entries": [e for e in entries if e.organisation_id == organisation.pk],
             "range_form": range_form,
             "first": first,
             "last": last,
             "form": CycleEntryForm() if can_edit else None,
+            "generate_form": WheelGenerateForm(
+                initial={"first": first, "last": last}, auto_id="generate_%s"
+            )
+            if can_edit
+            else None,
             "can_edit": can_edit,
         },
     )
+
+
+def _year_type_words(types: set[str]) -> list[str]:
+    """ "Local and county election year", never the code "local"."""
+    return [str(YearType(kind).label) for kind in sorted(types) if kind in YearType]
 
 
 def _wheel_editor(request: HttpRequest, slug: str) -> Organisation:
@@ -292,8 +334,6 @@ def wheel_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def organisation_wheel_url(organisation: Organisation) -> str:
-    from django.urls import reverse
-
     return reverse("calendar_app:wheel", kwargs={"slug": organisation.slug})
 
 
@@ -321,17 +361,18 @@ def wheel_entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def wheel_generate(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _wheel_editor(request, slug)
-    form = WheelRangeForm(request.POST)
+    form = WheelGenerateForm(request.POST)
     if form.is_valid():
         created = wheel_to_events(
             organisation=organisation,
             first_year=form.cleaned_data["first"],
             last_year=form.cleaned_data["last"],
             by=request.user,
+            visibility=form.cleaned_data["visibility"],
         )
         messages.success(request, _("%(count)d new events in the calendar.") % {"count": created})
     else:
-        messages.error(request, _("Choose the years to put in the calendar."))
+        messages.error(request, _("Choose the years and who may see the events."))
     return redirect(organisation_wheel_url(organisation))
 
 
@@ -343,9 +384,7 @@ def wheel_picture_view(request: HttpRequest, slug: str) -> HttpResponse:
         request.GET, "year", timezone.localdate().year, min_value=2000, max_value=2100, clamp=True
     )
     types = year_types(organisation.country, year)
-    entries = [
-        e for e in organisation.cycle_entries.order_by("month", "day", "pk") if e.applies_to(types)
-    ]
+    entries = [e for e in wheel_entries(organisation) if e.applies_to(year, types)]
     return render(
         request,
         "calendar_app/wheel_picture.html",
@@ -372,7 +411,7 @@ def feed_settings(request: HttpRequest) -> HttpResponse:
         request,
         "calendar_app/feed_settings.html",
         {
-            "feed_url": request.build_absolute_uri(token.get_absolute_url()),
+            "feed": feed_links(request, token.get_absolute_url(), "private-feed"),
             "organisations": organisations_of(request.user),
         },
     )

@@ -277,6 +277,8 @@ def plan_copy(*, plan: Plan, by, new_version: bool) -> Plan:
             day=entry.day,
             when_text=entry.when_text,
             year_types=entry.year_types,
+            years=entry.years,
+            for_descendants=entry.for_descendants,
         )
     plan_activity(
         plan=copy,

@@ -243,3 +243,227 @@ def test_svg_coordinates_are_not_written_with_a_decimal_comma(client_for):
     )
     assert "<svg" in html and "<text" in html
     assert not re.search(r'(x|y|cx|cy)="-?\d+,\d', html)
+
+
+# -- month-only entries, the visibility of generated events -----------------------------
+
+
+def test_a_month_only_entry_becomes_an_all_month_event_in_calendar_and_public_feed(
+    client_for, client
+):
+    akershus = Organisation.objects.get(slug="rodt-akershus")
+    CycleEntry.objects.create(organisation=akershus, title="Vervemåned", month=9)
+    board = client_for("board")
+    wheel = board.get(reverse("calendar_app:wheel", args=["rodt-akershus"])).content.decode()
+    assert 'name="visibility"' in wheel and '<option value="public" selected>' in wheel
+    response = board.post(
+        reverse("calendar_app:wheel_generate", args=["rodt-akershus"]),
+        {"first": 2027, "last": 2027, "visibility": "public"},
+    )
+    assert response.status_code == 302
+    event = Event.objects.get(title="Vervemåned", cycle_year=2027)
+    zone = akershus.zoneinfo
+    assert event.all_day and event.visibility == "public"
+    assert event.starts_at.astimezone(zone).date() == date(2027, 9, 1)
+    assert event.ends_at.astimezone(zone).date() == date(2027, 9, 30)
+
+    vevents = {str(c["SUMMARY"]): c for c in parsed(feed(client, "rodt-akershus")).walk("VEVENT")}
+    assert "Vervemåned" in vevents, "the public feed carries the generated events"
+    assert vevents["Vervemåned"].decoded("DTSTART") == date(2027, 9, 1)
+    assert vevents["Vervemåned"].decoded("DTEND") == date(2027, 10, 1)
+
+    month = client_for("member").get(
+        reverse("calendar_app:month", args=["rodt-akershus"]), {"month": "2027-09"}
+    )
+    html = month.content.decode()
+    whole = html.split('class="whole-month"')[1].split("</section>")[0]
+    grid = html.split('class="month-grid"')[1]
+    assert "Vervemåned" in whole and "Vervemåned" not in grid
+    detail = client.get(event.get_absolute_url()).content.decode()
+    when = detail.split("<dd>")[1].split("</dd>")[0]
+    assert "September 2027" in when and "1. september" not in when
+
+
+def test_generated_events_take_the_visibility_chosen_and_members_plans_stay_members():
+    akershus = Organisation.objects.get(slug="rodt-akershus")
+    admin = User.objects.get(email="admin@example.org")
+    CycleEntry.objects.create(organisation=akershus, title="Styreseminar", month=11, day=3)
+    wheel_to_events(
+        organisation=akershus, first_year=2027, last_year=2027, by=admin, visibility="board"
+    )
+    assert Event.objects.get(title="Styreseminar").visibility == "board"
+    wheel_to_events(
+        organisation=akershus, first_year=2028, last_year=2028, by=admin, visibility="public"
+    )
+    from_measures = Event.objects.filter(organisation=akershus, measure__isnull=False)
+    for event in from_measures.select_related("measure__goal__plan"):
+        if event.measure.goal.plan.visibility != "public":
+            assert event.visibility != "public"
+
+
+# -- how the wheel reads -------------------------------------------------------------------
+
+
+def test_the_wheel_grid_shows_a_day_once_and_year_types_in_words(client_for):
+    import re
+
+    akershus = Organisation.objects.get(slug="rodt-akershus")
+    CycleEntry.objects.create(organisation=akershus, title="Kvinnedagen 8. mars", month=3, day=8)
+    html = (
+        client_for("board")
+        .get(reverse("calendar_app:wheel", args=["rodt-akershus"]), {"first": 2025, "last": 2027})
+        .content.decode()
+    )
+    grid = html.split('class="wheel-grid"')[1].split("</table>")[0]
+    assert "8. mars: Kvinnedagen" in grid
+    assert "8.: " not in grid and "Kvinnedagen 8. mars" not in grid
+    head = html.split("<thead>")[1].split("</thead>")[0]
+    assert "Stortingsvalgår" in head and "År uten valg" in head
+    assert not re.search(r"\b(parliamentary|none|local|general)\b", head)
+    listed = html.split('id="add-entry"')[1].split("</form>")[1].split("<form")[0]
+    assert "Valgkamp" in listed and "Kommune- og fylkestingsvalgår" in listed
+    assert not re.search(r"\b(parliamentary|none|local|general)\b", listed)
+
+
+def test_the_wheel_picture_lays_out_labels_without_overlap_and_wraps_long_titles(client_for):
+    from calendar_app.wheel import label_boxes, wheel_picture
+
+    long_title = "Organisasjonskurs for nye styremedlemmer i alle lokallag i fylket"
+    entries = [CycleEntry(title=f"Møte nummer {n} i mars", month=3, day=n + 1) for n in range(9)]
+    entries += [CycleEntry(title=long_title, month=1, end_month=6)]
+    entries += [CycleEntry(title=f"Høstaktivitet {n}", month=10, day=n + 1) for n in range(7)]
+    entries += [CycleEntry(title="Kvinnedagen 8. mars", month=3, day=8)]
+    picture = wheel_picture(entries)
+    boxes = label_boxes(picture, char_width=0.62)
+    for i, a in enumerate(boxes):
+        assert a[0] >= 0 and a[2] <= picture["width"]
+        assert a[1] >= 0 and a[3] <= picture["height"]
+        for b in boxes[i + 1 :]:
+            apart = a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+            assert apart, (a, b)
+    texts = [" ".join(line.text for line in label.lines) for label in picture["entries"]]
+    assert f"januar–juni: {long_title}" in texts  # whole, over several lines
+    assert max(len(label.lines) for label in picture["entries"]) > 1
+    assert "8. mars: Kvinnedagen" in texts
+
+    akershus = Organisation.objects.get(slug="rodt-akershus")
+    CycleEntry.objects.create(organisation=akershus, title="Kvinnedagen 8. mars", month=3, day=8)
+    html = (
+        client_for("member")
+        .get(reverse("calendar_app:wheel_picture", args=["rodt-akershus"]), {"year": 2027})
+        .content.decode()
+    )
+    assert "8. mars: Kvinnedagen" in html and "3/8" not in html
+
+
+def test_the_plan_page_names_the_months_of_its_wheel(client_for):
+    from plans.models import Plan
+
+    plan = Plan.objects.filter(status="adopted", organisation__slug="rodt-asker").first()
+    CycleEntry.objects.create(
+        organisation=plan.organisation, plan=plan, title="Valgkamp", month=8, end_month=9
+    )
+    CycleEntry.objects.create(
+        organisation=plan.organisation, plan=plan, title="Budsjettmøte", month=11, years=[2027]
+    )
+    html = client_for("member").get(plan.get_absolute_url()).content.decode()
+    cycle = html.split('id="cycle-title"')[1].split("</table>")[0]
+    assert "August–september" in cycle and "November" in cycle and "2027" in cycle
+    assert "<td>8–9</td>" not in cycle and "<td>11</td>" not in cycle
+
+
+# -- subscribing ----------------------------------------------------------------------------
+
+
+def test_the_calendar_offers_webcal_copy_and_phone_steps_for_the_public_feed(client):
+    html = client.get(reverse("calendar_app:month", args=["rodt-asker"])).content.decode()
+    assert 'href="webcal://testserver/org/rodt-asker/calendar.ics"' in html
+    assert 'value="http://testserver/org/rodt-asker/calendar.ics"' in html
+    assert 'data-copy-target="public-feed"' in html
+    assert "iPhone" in html and "Android" in html
+    assert "js/calendar-subscribe.js" in html and "<script>" not in html
+    agenda = client.get(reverse("calendar_app:agenda", args=["rodt-asker"])).content.decode()
+    assert "webcal://testserver/org/rodt-asker/calendar.ics" in agenda
+
+
+def test_the_private_feed_page_says_the_address_is_secret_and_how_to_revoke_it(client_for):
+    member = User.objects.get(email="medlem@example.org")
+    client = client_for("member")
+    html = client.get(reverse("calendar_app:feed_settings")).content.decode()
+    token = feed_token_for(member).token
+    assert f'href="webcal://testserver/calendar/feed/{token}.ics"' in html
+    assert 'class="feed-secret"' in html and 'data-copy-target="private-feed"' in html
+    assert "iPhone" in html and "Android" in html
+    client.post(reverse("calendar_app:feed_settings"))
+    assert feed_token_for(member).token != token
+    assert client.get(reverse("calendar_app:private_feed", args=[token])).status_code == 404
+
+
+# -- the event form --------------------------------------------------------------------------
+
+
+def test_an_event_ending_before_it_starts_is_a_form_error_but_past_midnight_is_allowed(
+    client_for,
+):
+    secretary = client_for("secretary")
+    url = reverse("calendar_app:event_new", args=["rodt-asker"])
+    base = {"title": "Nattmøte", "date": "2027-03-01", "start_time": "22:00"}
+    before = secretary.post(url, {**base, "end_time": "01:00", "visibility": "members"})
+    assert before.status_code == 200
+    assert "field-end_time has-error" in before.content.decode()
+    same_day = secretary.post(
+        url, {**base, "end_date": "2027-03-01", "end_time": "21:00", "visibility": "members"}
+    )
+    assert same_day.status_code == 200 and "has-error" in same_day.content.decode()
+    all_day = secretary.post(
+        url,
+        {
+            "title": "Helg",
+            "date": "2027-03-05",
+            "all_day": "on",
+            "end_date": "2027-03-04",
+            "visibility": "members",
+        },
+    )
+    assert all_day.status_code == 200 and "has-error" in all_day.content.decode()
+    assert not Event.objects.filter(title__in=["Nattmøte", "Helg"]).exists()
+
+    past_midnight = secretary.post(
+        url, {**base, "end_date": "2027-03-02", "end_time": "01:00", "visibility": "members"}
+    )
+    assert past_midnight.status_code == 302
+    event = Event.objects.get(title="Nattmøte")
+    zone = event.organisation.zoneinfo
+    assert event.ends_at.astimezone(zone).date() == date(2027, 3, 2)
+    assert event.ends_at.astimezone(zone).hour == 1
+
+    edit = secretary.post(
+        reverse("calendar_app:event_edit", args=[event.pk]),
+        {**base, "end_time": "01:00", "visibility": "members"},
+    )
+    assert edit.status_code == 200 and "field-end_time has-error" in edit.content.decode()
+
+
+def test_the_printed_plan_shows_the_wheel_with_nordic_dates_and_whole_titles(tmp_path):
+    from plans.models import Plan
+    from plans.pdf import render_plan_pdf
+
+    if not shutil.which("pdftotext"):
+        missing_service("pdftotext (poppler-utils) is not installed")
+    plan = Plan.objects.filter(status="adopted", organisation__slug="rodt-asker").first()
+    long_title = "Organisasjonskurs for nye styremedlemmer i alle lokallag i fylket"
+    CycleEntry.objects.create(
+        organisation=plan.organisation, plan=plan, title=long_title, month=1, end_month=6
+    )
+    CycleEntry.objects.create(
+        organisation=plan.organisation, plan=plan, title="Kvinnedagen 8. mars", month=3, day=8
+    )
+    pdf = tmp_path / "plan.pdf"
+    pdf.write_bytes(render_plan_pdf(plan))
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    wheel = " ".join(text.split("Årshjul")[-1].split())
+    assert "8. mars: Kvinnedagen" in wheel
+    assert "styremedlemmer i alle" in wheel and "lokallag i fylket" in wheel  # wrapped, not cut
+    assert "…" not in wheel
