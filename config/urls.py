@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
 from calendar_app import views_feeds as calendar_feeds
@@ -7,7 +9,17 @@ from goals import views_dashboard
 from organisations import views as organisation_views
 from organisations import views_account
 
+
+class FaviconView(RedirectView):
+    """Browsers and crawlers ask for /favicon.ico whatever the page names: our SVG icon."""
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("favicon.svg")  # at request time: the hashed name once collected
+
+
 urlpatterns = [
+    # Unnamed on purpose: not a page of ours, so not in the permission matrix.
+    path("favicon.ico", FaviconView.as_view()),
     path("", organisation_views.home, name="home"),
     # Pages of the apps above that live at an organisation's address: the public feed's
     # address is in people's calendar apps, so it never changes.

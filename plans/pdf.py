@@ -17,14 +17,16 @@ from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.db.models import Max, Prefetch
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import dateformat, timezone, translation
+from django.utils.translation import gettext
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from calendar_app.models import elections_between, year_types
 from calendar_app.wheel import wheel_picture
 from goals.charts import target_chart, target_progress
-from goals.models import Assignment, Measure, ProgressNote
+from goals.models import Assignment, Measure
+from goals.notes import notes_by_measure
 from goals.rollup import rollup
 from organisations.permissions import can_read_drafts, can_read_members_content
 
@@ -95,14 +97,14 @@ def _wheel(plan: Plan) -> dict:
             rows.append(
                 (
                     date(2000, month, 1),
-                    [[e for e in in_month if e.applies_to(types[y])] for y in years],
+                    [[e for e in in_month if e.applies_to(y, types[y])] for y in years],
                 )
             )
     return {
         "years": years,
         "rows": rows,
         "entries": entries,
-        "picture": wheel_picture(entries) if entries else None,
+        "picture": wheel_picture(entries, note_years=True) if entries else None,
     }
 
 
@@ -112,13 +114,39 @@ def _render(template: str, context: dict, plan: Plan) -> bytes:
     return document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
 
 
+# The mark on a plan that is not adopted yet, in the plan's language: these are
+# the words a Nordic annual meeting prints on its papers, fixed per language
+# rather than left to the UI translation (Swedish "DRAFT" reads FÖRSLAG there).
+STATUS_MARKS = {
+    PlanStatus.DRAFT: {"nb": "UTKAST", "nn": "UTKAST", "sv": "UTKAST", "en": "DRAFT"},
+    PlanStatus.PROPOSED: {"nb": "FORSLAG", "nn": "FORSLAG", "sv": "FÖRSLAG", "en": "PROPOSAL"},
+}
+
+# Dates as written in the Nordic countries (day first), month names in the plan's language.
+NORDIC_DATE_FORMATS = {"nb": "j. F Y", "nn": "j. F Y", "sv": "j F Y", "en": "j F Y"}
+
+
+def status_mark(plan: Plan) -> str:
+    """UTKAST / FORSLAG (or their Swedish and English words) until the plan is adopted."""
+    marks = STATUS_MARKS.get(plan.status)
+    if marks is None:
+        return ""
+    return marks.get(plan.language, marks["en"])
+
+
+def nordic_date(day: date, language: str) -> str:
+    """``day`` written as people in the plan's language write it (call under its override)."""
+    return dateformat.format(day, NORDIC_DATE_FORMATS.get(language, "j. F Y"))
+
+
 def render_plan_pdf(plan: Plan) -> bytes:
     with translation.override(plan.language):
         context = {
             "plan": plan,
             "document": plan_document(plan),
             "wheel": _wheel(plan),
-            "draft": plan.status not in (PlanStatus.ADOPTED, PlanStatus.ARCHIVED),
+            "draft": status_mark(plan),
+            "document_title": f"{plan.organisation.name}: {plan.title}",
         }
         return _render("pdf/plan.html", context, plan)
 
@@ -153,22 +181,32 @@ def _branch_matrix(plan: Plan) -> tuple[list, list]:
     return organisations, matrix
 
 
+def _sections_with_measures(document: list) -> list:
+    """The report leaves out the sections (and goals) that hold no measure at any depth."""
+
+    def has_measures(goal_node) -> bool:
+        return bool(goal_node.goal.measures.all()) or any(
+            has_measures(sub) for sub in goal_node.subgoals
+        )
+
+    return [node for node in document if any(has_measures(g) for g in node.goals)]
+
+
 def render_report_pdf(plan: Plan, audience: str = PUBLIC) -> bytes:
     """The status report (årsberetning): what was done, goal by goal, for ``audience``."""
     with translation.override(plan.language):
-        document = plan_document(plan)
+        document = _sections_with_measures(plan_document(plan))
+        report_title = gettext("Status report")
         measures = Measure.objects.filter(goal__plan=plan)
         progress = rollup(measures)
         show_notes = audience in (MEMBERS, OFFICERS)
-        notes = defaultdict(list)
-        if show_notes:
-            for note in (
-                ProgressNote.objects.filter(measure__goal__plan=plan)
-                .exclude(text="")
-                .select_related("assignment__organisation")
-                .order_by("created_at")
-            ):
-                notes[note.measure_id].append(note)
+        # Members read every written note, newest first, with its count and its authors
+        # (names are members' content, and so is the whole notes column).
+        notes = (
+            notes_by_measure(measures.values_list("pk", flat=True))
+            if show_notes
+            else defaultdict(list)
+        )
         organisations, matrix = _branch_matrix(plan) if audience == OFFICERS else ([], [])
         targets = []
         for section_node in document:
@@ -194,7 +232,10 @@ def render_report_pdf(plan: Plan, audience: str = PUBLIC) -> bytes:
             "organisations": organisations,
             "matrix": matrix,
             "targets": targets,
-            "draft": False,
+            "draft": "",
+            "report_title": report_title,
+            "document_title": f"{plan.organisation.name}: {report_title} – {plan.title}",
+            "status_date": nordic_date(timezone.localdate(), plan.language),
         }
         return _render("pdf/report.html", context, plan)
 

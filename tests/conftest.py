@@ -10,8 +10,10 @@ import os
 import shutil
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
+from django.db.models import Q
 from django.test import Client, override_settings
 
 from organisations.models import User
@@ -49,7 +51,7 @@ def give_admins_totp() -> None:
     from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
-    admins = User.objects.filter(admin_grants__isnull=False).exclude(
+    admins = User.objects.filter(Q(admin_grants__isnull=False) | Q(is_superuser=True)).exclude(
         authenticator__type=Authenticator.Type.TOTP
     )
     for person in admins.distinct():
@@ -79,6 +81,16 @@ def _cache_in_memory():
 @pytest.fixture(autouse=True)
 def _fresh_cache(_cache_in_memory):
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language, whatever the one before it activated."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from organisations.models import User
+from tests.conftest import give_admins_totp
 
 OUR_APPS = {"organisations", "plans", "goals", "calendar_app"}
 
@@ -13,6 +14,7 @@ OUR_APPS = {"organisations", "plans", "goals", "calendar_app"}
 @pytest.fixture
 def superuser_client(client, db):
     user = User.objects.create_superuser(email="root@example.org", password="x-long-pass-1")
+    give_admins_totp()  # a superuser is an admin everywhere, with a second factor
     client.force_login(user)
     return client
 

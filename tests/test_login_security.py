@@ -205,6 +205,7 @@ class Visitor:
             "127.0.0.1", port, timeout=30, source_address=(self.address, 0)
         )
         headers = {"Accept-Language": "en"}
+        self.cookies.setdefault(settings.LANGUAGE_COOKIE_NAME, "en")  # the browser's is ignored
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None

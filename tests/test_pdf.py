@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
+from contextlib import contextmanager
+from datetime import date
+from unittest import mock
 
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
+from goals.models import Measure
 from plans.models import Plan
 from plans.pdf import BASE_URL, StaticFilesOnly, render_plan_pdf, render_report_pdf
 from tests.conftest import missing_service
@@ -38,6 +44,12 @@ def run(tool: str, pdf: bytes, tmp_path, *args: str) -> str:
     ).stdout
 
 
+@contextmanager
+def freeze_date(day: date):
+    with mock.patch("plans.pdf.timezone.localdate", return_value=day):
+        yield
+
+
 def plain(text: str) -> str:
     """Text as read: hyphenation undone, lines joined, spaces collapsed."""
     text = re.sub("\u2010\\s*\n\\s*", "", text)
@@ -45,7 +57,7 @@ def plain(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def national_pdf(django_db_blocker):
+def national_pdf(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         plan = Plan.objects.get(organisation__slug="rodt", title="Handlingsplan 2023–2025")
         return render_plan_pdf(plan)
@@ -72,7 +84,57 @@ def test_a_draft_carries_the_draft_mark_and_the_adopted_plan_does_not(national_p
     assert "UTKAST" not in run("pdftotext", national_pdf, tmp_path)
     swedish = Plan.objects.get(organisation__slug="v-uppsala")
     swedish.status = "draft"
-    assert "FÖRSLAG" in run("pdftotext", render_plan_pdf(swedish), tmp_path)
+    assert "UTKAST" in run("pdftotext", render_plan_pdf(swedish), tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("language", "mark"),
+    [("nb", "FORSLAG"), ("nn", "FORSLAG"), ("sv", "FÖRSLAG"), ("en", "PROPOSAL")],
+)
+def test_a_proposed_plan_carries_the_proposal_mark_in_its_language(language, mark, tmp_path):
+    plan = Plan.objects.get(organisation__slug="rodt-akershus", title="Arbeidsutkast 2027")
+    plan.status = "proposed"
+    plan.language = language
+    text = run("pdftotext", render_plan_pdf(plan), tmp_path)
+    assert mark in text.split()
+    assert "UTKAST" not in text and "DRAFT" not in text
+
+
+def test_a_measure_without_responsible_bodies_prints_no_stray_separator(tmp_path):
+    plan = Plan.objects.get(organisation__slug="rodt-akershus", title="Handlingsplan 2026")
+    measure = (
+        Measure.objects.filter(goal__plan=plan, delegated=False, recurrence="")
+        .exclude(due_text="")
+        .first()
+    )
+    measure.responsible.clear()
+    raw = run("pdftotext", render_plan_pdf(plan), tmp_path)
+    assert f"{plain(measure.text)} Frist: " in plain(raw)
+    assert not re.search(r"^\s*·", raw, re.MULTILINE)  # no line of the PDF opens with a separator
+
+
+def test_report_states_its_date_leaves_out_empty_sections_and_is_titled_as_report(tmp_path):
+    plan = Plan.objects.get(organisation__slug="rodt-akershus", title="Handlingsplan 2026")
+    empty = plan.sections.create(title="Seksjon uten tiltak", order=99)
+    empty.goals.create(plan=plan, title="Mål uten tiltak", order=1)
+    with freeze_date(date(2026, 3, 5)):
+        pdf = render_report_pdf(plan, "public")
+    text = plain(run("pdftotext", pdf, tmp_path))
+    assert "Status per 5. mars 2026" in text
+    assert "Seksjon uten tiltak" not in text and "Mål uten tiltak" not in text
+    assert "Seksjon uten tiltak" in plain(run("pdftotext", render_plan_pdf(plan), tmp_path))
+    title = PdfReader(io.BytesIO(pdf)).metadata.title
+    assert "Årsberetning" in title and plan.organisation.name in title
+    plan_title = PdfReader(io.BytesIO(render_plan_pdf(plan))).metadata.title
+    assert plan_title == f"{plan.organisation.name}: {plan.title}"
+
+
+def test_a_swedish_report_dates_its_status_in_swedish(tmp_path):
+    plan = Plan.objects.get(organisation__slug="v-uppsala")
+    with freeze_date(date(2026, 12, 4)):
+        text = plain(run("pdftotext", render_report_pdf(plan, "public"), tmp_path))
+    assert "Status per 4 december 2026" in text
+    assert "Verksamhetsberättelse" in text
 
 
 def test_report_lists_measures_notes_and_the_branch_matrix(tmp_path):

@@ -25,7 +25,7 @@ from organisations.accounts import person_deactivate
 from organisations.models import Body, Membership, Organisation, User
 from plans.models import Plan
 from plans.services import plan_archive, plan_create, plan_propose, section_create
-from tests.conftest import PERSONAS
+from tests.conftest import PERSONAS, give_admins_totp
 from tests.test_pdf import plain, run
 
 pytestmark = pytest.mark.django_db
@@ -211,6 +211,7 @@ def test_staff_who_is_not_superuser_is_refused_by_the_admin(client, staff_of_rod
 
 def test_superuser_uses_the_admin(client):
     root = User.objects.create_superuser(email="root@example.org", password="x-long-pass-1")
+    give_admins_totp()  # a superuser is an admin everywhere, with a second factor
     client.force_login(root)
     assert client.get(reverse("admin:organisations_user_changelist")).status_code == 200
 
