@@ -8,9 +8,11 @@ from datetime import date, timedelta
 from django.db.models import Q
 
 from organisations.models import Organisation
+from organisations.permissions import can_see_people
 from plans.models import Plan, PlanStatus
 
 from .models import Goal, Measure, MeasureStatus, ProgressNote
+from .notes import label_occurrences, notes_by_measure
 from .rollup import Progress, Rollup, rollup
 
 OPEN = (MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS)
@@ -26,6 +28,7 @@ class Dashboard:
     activity: list[ProgressNote]
     below: list[tuple[Organisation, object]]  # (organisation, Progress) for the subtree
     below_total: Progress
+    show_people: bool = False  # who wrote a note: members' content (DESIGN.md §5)
 
 
 def build_dashboard(user, organisation: Organisation, today: date) -> Dashboard:
@@ -45,6 +48,18 @@ def build_dashboard(user, organisation: Organisation, today: date) -> Dashboard:
         if org.pk != organisation.pk and progress.by_organisation[org.pk].units
     ]
     below_total = sum((share for _, share in below), start=Progress())
+    activity = list(
+        ProgressNote.objects.filter(
+            Q(measure__goal__plan__in=plans) | Q(assignment__organisation=organisation)
+        )
+        .select_related("author", "measure__goal__plan", "assignment__organisation")
+        .order_by("-created_at")[:15]
+    )
+    # Each update with its occurrence ("november 2026") and its measure's written notes.
+    label_occurrences(activity)
+    notes = notes_by_measure({note.measure_id for note in activity})
+    for note in activity:
+        note.measure_notes = notes.get(note.measure_id, [])
     return Dashboard(
         plans=plans,
         goals=list(
@@ -59,13 +74,8 @@ def build_dashboard(user, organisation: Organisation, today: date) -> Dashboard:
                 "due_end"
             )[:25]
         ),
-        activity=list(
-            ProgressNote.objects.filter(
-                Q(measure__goal__plan__in=plans) | Q(assignment__organisation=organisation)
-            )
-            .select_related("author", "measure", "assignment__organisation")
-            .order_by("-created_at")[:15]
-        ),
+        activity=activity,
         below=below,
         below_total=below_total,
+        show_people=can_see_people(user, organisation.pk),
     )

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organisations.limits import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH, FreeTextField
-from organisations.models import Body
+from organisations.models import Body, Organisation, OrganisationKind
 from organisations.params import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -70,6 +70,33 @@ class NewGoalForm(forms.Form):
     title = GoalForm.base_fields["title"]
 
 
+DELEGATION_CHOICES = [
+    ("", _("Not delegated")),
+    ("branches", _("All local branches below")),
+    ("kind", _("All organisations of one kind below")),
+    ("chosen", _("Only the organisations I choose")),
+]
+DELEGATE_KINDS = [
+    (OrganisationKind.REGION, _("Regions")),
+    (OrganisationKind.COUNTY, _("Counties and districts")),
+    (OrganisationKind.YOUTH, _("Youth organisations")),
+]
+
+
+def _delegation_initial(measure: Measure) -> dict:
+    if not measure.delegated:
+        choice = ""
+    elif measure.delegate_kind == OrganisationKind.BRANCH:
+        choice = "branches"
+    else:
+        choice = "kind" if measure.delegate_kind else "chosen"
+    return {
+        "delegated": choice,
+        "delegate_kind": measure.delegate_kind if choice == "kind" else "",
+        "delegate_to": [o.pk for o in measure.delegate_to.all()] if choice == "chosen" else [],
+    }
+
+
 class MeasureForm(RevisionForm):
     text = FreeTextField(
         label=_("Measure"),
@@ -83,10 +110,25 @@ class MeasureForm(RevisionForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    delegated = forms.BooleanField(
-        label=_("Delegated to all organisations below"),
+    delegated = forms.ChoiceField(
+        label=_("Carried out by the organisations below"),
+        choices=DELEGATION_CHOICES,
         required=False,
-        help_text=_("Every organisation below carries the measure out and ticks its own."),
+        widget=forms.RadioSelect,
+        help_text=_("Each of them ticks off its own share."),
+    )
+    delegate_kind = forms.ChoiceField(
+        label=_("Which kind"),
+        choices=[("", "—"), *DELEGATE_KINDS],
+        required=False,
+        help_text=_("Also the ones created later, at any depth below."),
+    )
+    delegate_to = BoundedModelMultipleChoiceField(
+        label=_("Which organisations"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only these: organisations created later are not added."),
     )
     due = FreeTextField(
         label=_("Due"),
@@ -117,9 +159,20 @@ class MeasureForm(RevisionForm):
         help_text=_("Separated by commas, e.g. training, recruitment."),
     )
 
-    def __init__(self, *args, bodies=None, period: tuple[int, int] | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        bodies=None,
+        period: tuple[int, int] | None = None,
+        organisations=None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.fields["responsible"].queryset = bodies if bodies is not None else Body.objects.none()
+        # The organisations below the plan's: a measure is delegated to some of them.
+        self.fields["delegate_to"].queryset = (
+            organisations if organisations is not None else Organisation.objects.none()
+        )
         # The plan's first and last year: due texts are read with it.
         self.period = period
         # The stored recurrence, kept as it is unless the person changes the words or menu.
@@ -135,6 +188,7 @@ class MeasureForm(RevisionForm):
             prefix=prefix or f"goal-{goal.pk}-add-measure",
             initial={"revision": 1},
             period=(plan.first_year, plan.last_year),
+            organisations=plan.organisation.descendants(),
         )
 
     @classmethod
@@ -154,7 +208,7 @@ class MeasureForm(RevisionForm):
             "revision": measure.revision,
             "text": measure.text,
             "responsible": [body.pk for body in measure.responsible.all()],
-            "delegated": measure.delegated,
+            **_delegation_initial(measure),
             "due": measure.due_text,
             "recurrence_text": words,
             "recurrence": choice if menu_shows_it or words else "",
@@ -168,6 +222,7 @@ class MeasureForm(RevisionForm):
             bodies=bodies,
             prefix=f"measure-{measure.pk}",
             period=(plan.first_year, plan.last_year),
+            organisations=plan.organisation.descendants(),
         )
         form.kept_recurrence = {
             "words": words,
@@ -203,6 +258,7 @@ class MeasureForm(RevisionForm):
         show), unless the menu was changed.
         """
         cleaned = super().clean()
+        self._clean_delegation(cleaned)
         if "recurrence" not in cleaned or "recurrence_text" not in cleaned:
             return cleaned
         words = cleaned["recurrence_text"].strip()
@@ -238,6 +294,22 @@ class MeasureForm(RevisionForm):
         cleaned["recurrence_wording"] = wording if rule else ""
         return cleaned
 
+    def _clean_delegation(self, cleaned: dict) -> None:
+        choice = cleaned.get("delegated")
+        if choice == "kind" and not cleaned.get("delegate_kind"):
+            self.add_error("delegate_kind", _("Choose which kind of organisation."))
+        if choice == "chosen" and not cleaned.get("delegate_to"):
+            self.add_error("delegate_to", _("Choose at least one organisation."))
+
+    def _delegation_arguments(self) -> dict:
+        choice = self.cleaned_data["delegated"]
+        kinds = {"branches": OrganisationKind.BRANCH, "kind": self.cleaned_data["delegate_kind"]}
+        return {
+            "delegated": bool(choice),
+            "delegate_kind": kinds.get(choice, ""),
+            "delegate_to": list(self.cleaned_data["delegate_to"]) if choice == "chosen" else [],
+        }
+
     def service_arguments(self) -> dict:
         data = self.cleaned_data
         return {
@@ -247,7 +319,7 @@ class MeasureForm(RevisionForm):
             "recurrence": data["rrule"],
             "recurrence_text": data["recurrence_wording"],
             "recurrence_minimum": data["recurrence_minimum"],
-            "delegated": data["delegated"],
+            **self._delegation_arguments(),
             "tags": [t for t in (part.strip() for part in data["tags"].split(",")) if t],
         }
 
@@ -270,6 +342,21 @@ class MeasurementForm(forms.Form):
 
 
 class TickForm(forms.Form):
-    """The note that comes with a tick; the status and the rest are the service's to check."""
+    """The note and date that come with a tick; the status and the rest are the service's to check.
+
+    An empty date means today; the service keeps it within the plan's period and the past.
+    """
 
     note = FreeTextField(label=_("Note"), max_length=SHORT_TEXT_MAX_LENGTH, required=False)
+    done_on = forms.DateField(
+        label=_("Done on"),
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": _("The date it was done is not a date (YYYY-MM-DD).")},
+    )
+
+    def clean_done_on(self):
+        day = self.cleaned_data["done_on"]
+        if day is not None and not in_sane_years(day):
+            raise forms.ValidationError(_("The date it was done is not a date (YYYY-MM-DD)."))
+        return day

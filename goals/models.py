@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organisations.limits import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
-from organisations.models import Body, Organisation
+from organisations.models import Body, Organisation, OrganisationKind
 from plans.models import Plan, Section
 
 from .recurrence import describe_recurrence, occurrences
@@ -132,6 +132,16 @@ class MeasureQuerySet(models.QuerySet["Measure"]):
         )
 
 
+# How a delegation to every organisation of a kind below reads on the page.
+DELEGATION_WORDS = {
+    OrganisationKind.BRANCH: _("All local branches below"),
+    OrganisationKind.REGION: _("All regions below"),
+    OrganisationKind.COUNTY: _("All counties and districts below"),
+    OrganisationKind.YOUTH: _("All youth organisations below"),
+    "": _("All organisations below"),
+}
+
+
 class Measure(models.Model):
     """Something a plan says will be done (tiltak)."""
 
@@ -150,9 +160,26 @@ class Measure(models.Model):
         help_text=_('As the document had it, e.g. "Styret i samarbeid med AU".'),
     )
     delegated = models.BooleanField(
-        _("delegated to all organisations below"),
+        _("delegated to organisations below"),
         default=False,
-        help_text=_("Every organisation below carries the measure out and ticks its own."),
+        help_text=_("Organisations below carry the measure out, each ticking its own share."),
+    )
+    delegate_kind = models.CharField(
+        _("delegated to every organisation of this kind below"),
+        max_length=20,
+        choices=OrganisationKind.choices,
+        blank=True,
+        default=OrganisationKind.BRANCH,
+        help_text=_(
+            "At any depth below, including ones created later. "
+            "Empty: only the organisations chosen by name."
+        ),
+    )
+    delegate_to = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("delegated to these organisations"),
+        blank=True,
+        related_name="delegated_measures",
     )
     due_text = models.CharField(_("due"), max_length=100, blank=True)
     due_start = models.DateField(_("due window start"), null=True, blank=True)
@@ -224,6 +251,24 @@ class Measure(models.Model):
         """The dates this recurring measure falls on within its plan's period."""
         plan = self.goal.plan
         return occurrences(self.recurrence, plan.first_year, plan.last_year)
+
+    def delegates(self) -> models.QuerySet[Organisation]:
+        """The organisations below that carry this measure out, each with its own share."""
+        if not self.delegated:
+            return Organisation.objects.none()
+        if self.delegate_kind:
+            below = self.goal.plan.organisation.descendants()
+            return below.filter(kind=self.delegate_kind, closed_on__isnull=True)
+        return self.delegate_to.all()
+
+    @property
+    def delegation_text(self) -> str:
+        """Whom the measure is delegated to, in plain words."""
+        if not self.delegated:
+            return ""
+        if self.delegate_kind:
+            return str(DELEGATION_WORDS.get(self.delegate_kind, DELEGATION_WORDS[""]))
+        return ", ".join(organisation.name for organisation in self.delegate_to.all())
 
     @property
     def is_overdue(self) -> bool:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from organisations.limits import SHORT_TEXT_MAX_LENGTH, validate_free_text
@@ -28,11 +29,14 @@ def measure_tick(
     note: str = "",
     occurrence: date | None = None,
     assignment: Assignment | None = None,
+    done_on: date | None = None,
 ) -> ProgressNote:
     """Set a measure (or one occurrence, or one branch's assignment) to a status.
 
-    Every change leaves a ProgressNote. Concurrent ticks of the same thing are
-    serialised by a row lock: the second finds it done and only adds its note.
+    ``done_on`` backdates a completion (today when None): not in the future and
+    not before the plan's period. Every change leaves a ProgressNote. Concurrent
+    ticks of the same thing are serialised by a row lock: the second finds it
+    done and only adds its note.
     """
     if status not in MeasureStatus.values:
         raise ValidationError(_("Unknown status."))
@@ -47,18 +51,23 @@ def measure_tick(
     )
     if measure.goal.plan.status != PlanStatus.ADOPTED:
         raise ValidationError(_("Progress is recorded on adopted plans only."))
+    done_at = (
+        completion_time(plan=measure.goal.plan, done_on=done_on)
+        if status == MeasureStatus.DONE
+        else timezone.now()
+    )
     if assignment is not None:
         assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
         if assignment.measure_id != measure.pk:
             raise ValidationError(_("That branch's task belongs to another measure."))
     if occurrence is not None:
-        before, after = _tick_occurrence(measure, assignment, occurrence, status, by)
+        before, after = _tick_occurrence(measure, assignment, occurrence, status, by, done_at)
     else:
         holder = assignment or measure
         before, after = holder.status, status
         if before != after:
             holder.status = status
-            holder.completed_at = timezone.now() if status == MeasureStatus.DONE else None
+            holder.completed_at = done_at if status == MeasureStatus.DONE else None
             holder.completed_by = by if status == MeasureStatus.DONE else None
             holder.save(update_fields=["status", "completed_at", "completed_by"])
     progress = ProgressNote.objects.create(
@@ -82,7 +91,26 @@ def measure_tick(
     return progress
 
 
-def _tick_occurrence(measure, assignment, occurrence, status, by) -> tuple[str, str]:
+def completion_time(*, plan, done_on: date | None) -> datetime:
+    """When a completion on ``done_on`` happened: now for today, else midday of that day.
+
+    Midday keeps the date the same in every Nordic time zone it is shown in.
+    """
+    today = timezone.localdate()
+    if done_on is None or done_on == today:
+        return timezone.now()
+    if done_on > today:
+        raise ValidationError(_("The date it was done cannot be in the future."))
+    earliest = date(plan.first_year, 1, 1)
+    if done_on < earliest:
+        raise ValidationError(
+            _("The date it was done cannot be before the plan's period (from %(day)s).")
+            % {"day": date_format(earliest, "DATE_FORMAT")}
+        )
+    return timezone.make_aware(datetime.combine(done_on, time(12)))
+
+
+def _tick_occurrence(measure, assignment, occurrence, status, by, done_at) -> tuple[str, str]:
     if not measure.recurrence or occurrence not in measure.occurrences():
         raise ValidationError(_("That date is not an occurrence of this measure."))
     if status not in (MeasureStatus.DONE, MeasureStatus.PLANNED):
@@ -95,7 +123,11 @@ def _tick_occurrence(measure, assignment, occurrence, status, by) -> tuple[str, 
         try:
             with transaction.atomic():
                 OccurrenceTick.objects.create(
-                    measure=measure, assignment=assignment, occurrence=occurrence, done_by=by
+                    measure=measure,
+                    assignment=assignment,
+                    occurrence=occurrence,
+                    done_by=by,
+                    done_at=done_at,
                 )
         except IntegrityError:
             pass  # ticked at the same moment by someone else: done once is what we want
@@ -105,12 +137,19 @@ def _tick_occurrence(measure, assignment, occurrence, status, by) -> tuple[str, 
 
 
 def assignments_sync(*, measure: Measure) -> int:
-    """One assignment per organisation right below the plan's organisation."""
-    if not measure.delegated:
-        return 0
-    children = Organisation.objects.filter(parent_id=measure.goal.plan.organisation_id)
+    """Give every organisation the measure is delegated to its share, at any depth below.
+
+    Shares no longer meant (the delegation changed while the plan was a draft) are
+    dropped, unless someone already recorded progress on them.
+    """
+    wanted = set(measure.delegates().values_list("pk", flat=True))
+    stale = Assignment.objects.filter(measure=measure).exclude(organisation_id__in=wanted)
+    stale.filter(
+        status=MeasureStatus.PLANNED, progress_notes__isnull=True, ticks__isnull=True
+    ).delete()
+    have = set(measure.assignments.values_list("organisation_id", flat=True))
     created = Assignment.objects.bulk_create(
-        [Assignment(measure=measure, organisation=child) for child in children],
+        [Assignment(measure=measure, organisation_id=pk) for pk in sorted(wanted - have)],
         ignore_conflicts=True,
     )
     return len(created)
@@ -122,11 +161,15 @@ def organisation_created_received(sender, *, organisation: Organisation, **kwarg
 
 
 def assignments_for_new_organisation(*, organisation: Organisation) -> None:
-    """A new branch gets its share of the delegated measures of the plans above it."""
+    """A new organisation gets its share of the measures above delegated to its kind.
+
+    A delegation to named organisations does not grow.
+    """
     if organisation.parent_id is None:
         return
+    above = list(organisation.ancestors().values_list("pk", flat=True))
     measures = Measure.objects.filter(
-        delegated=True, goal__plan__organisation_id=organisation.parent_id
+        delegated=True, delegate_kind=organisation.kind, goal__plan__organisation__in=above
     ).exclude(goal__plan__status=PlanStatus.ARCHIVED)
     Assignment.objects.bulk_create(
         [Assignment(measure=measure, organisation=organisation) for measure in measures],

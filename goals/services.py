@@ -13,13 +13,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from organisations.limits import SHORT_TEXT_MAX_LENGTH, validate_free_text
-from organisations.models import Body, Membership, Organisation
+from organisations.models import Body, Membership, Organisation, OrganisationKind
 from plans.activity import plan_activity
 from plans.editing import ensure_editable, move_in_order, reorder, revise, save_revision
 from plans.models import Plan, Section
 
 from .due import DueParseError, parse_due
-from .models import Assignment, Goal, Measure, Measurement, Tag, Target
+from .models import Goal, Measure, Measurement, Tag, Target
 from .progress import assignments_sync
 from .recurrence import RecurrenceParseError, validate_rule
 
@@ -199,6 +199,23 @@ def _check_bodies(goal: Goal, bodies: Iterable[Body]) -> list[Body]:
     return bodies
 
 
+def _delegation(
+    plan: Plan, delegated: bool, kind: str, named: Iterable[Organisation]
+) -> tuple[bool, str, list[Organisation]]:
+    """Check whom a measure is delegated to: every one of a kind below, or named ones."""
+    named = list(named)
+    if named:
+        below = set(plan.organisation.descendants().values_list("pk", flat=True))
+        if any(organisation.pk not in below for organisation in named):
+            raise ValidationError(_("A measure is delegated only to organisations below."))
+        return True, "", named
+    if not delegated:
+        return False, OrganisationKind.BRANCH, []
+    if kind not in OrganisationKind.values or kind == OrganisationKind.NATIONAL:
+        raise ValidationError(_("Choose which organisations below carry the measure out."))
+    return True, kind, []
+
+
 @transaction.atomic
 def measure_create(
     *,
@@ -216,12 +233,16 @@ def measure_create(
     responsible_text: str = "",
     due_unread_ok: bool = False,
     delegate_to: Iterable[Organisation] = (),
+    delegate_kind: str = OrganisationKind.BRANCH,
 ) -> Measure:
     """Create a measure.
 
-    An importer keeps a due text it could not read as written (``due_unread_ok``),
-    the responsible as written (``responsible_text``), and delegates to named
-    organisations below (``delegate_to``) instead of to all of them.
+    A delegated measure goes to every organisation of ``delegate_kind`` at any depth
+    below (all local branches unless told otherwise), or only to the organisations
+    named in ``delegate_to``.
+
+    An importer keeps a due text it could not read as written (``due_unread_ok``)
+    and the responsible as written (``responsible_text``).
 
     A due text that cannot be read (with the plan's period) or a recurrence rule that
     cannot be computed raises ValidationError on "due" or "recurrence".
@@ -231,29 +252,25 @@ def measure_create(
     validate_free_text(text, max_length=SHORT_TEXT_MAX_LENGTH)
     validate_free_text(responsible_text, max_length=300)
     responsible = _check_bodies(goal, responsible)
+    delegated, delegate_kind, delegate_to = _delegation(
+        goal.plan, delegated, delegate_kind, delegate_to
+    )
     if order is None:
         order = _next_order(goal.measures.all())
     measure = Measure.objects.create(
         goal=goal,
         text=text,
         order=order,
-        delegated=delegated or bool(delegate_to),
+        delegated=delegated,
+        delegate_kind=delegate_kind,
         responsible_text=responsible_text,
         **_recurrence_values(recurrence, recurrence_text, recurrence_minimum),
         **_due_or_text(due, goal.plan, keep_unread=due_unread_ok),
     )
     measure.responsible.set(responsible)
     measure.tags.set(tags_get_or_create(tags))
-    if delegate_to:
-        below = set(goal.plan.organisation.descendants().values_list("pk", flat=True))
-        if any(organisation.pk not in below for organisation in delegate_to):
-            raise ValidationError(_("A measure is delegated only to organisations below."))
-        Assignment.objects.bulk_create(
-            [Assignment(measure=measure, organisation=o) for o in delegate_to],
-            ignore_conflicts=True,
-        )
-    else:
-        assignments_sync(measure=measure)
+    measure.delegate_to.set(delegate_to)
+    assignments_sync(measure=measure)
     plan_activity(
         plan=goal.plan,
         by=by,
@@ -278,11 +295,14 @@ def measure_update(
     by,
     recurrence_text: str | None = None,
     recurrence_minimum: bool | None = None,
+    delegate_kind: str | None = None,
+    delegate_to: Iterable[Organisation] | None = None,
 ) -> Measure:
     """Save a measure's new values.
 
     Without ``recurrence_text``/``recurrence_minimum`` the stored wording and minimum
     are kept while the rule stays the same, and dropped when the rule changes.
+    Without ``delegate_kind``/``delegate_to`` a delegated measure keeps whom it goes to.
     """
     goal = measure.goal
     if recurrence_text is None or recurrence_minimum is None:
@@ -294,6 +314,16 @@ def measure_update(
     ensure_editable(goal.plan)
     validate_free_text(text, max_length=SHORT_TEXT_MAX_LENGTH)
     responsible = _check_bodies(goal, responsible)
+    before_named = sorted(o.name for o in measure.delegate_to.all())
+    if delegate_to is None:
+        keep_names = delegated and delegate_kind is None and not measure.delegate_kind
+        delegate_to = list(measure.delegate_to.all()) if keep_names else []
+    delegated, delegate_kind, delegate_to = _delegation(
+        goal.plan,
+        delegated,
+        measure.delegate_kind if delegate_kind is None else delegate_kind,
+        delegate_to,
+    )
     before_bodies = sorted(b.name for b in measure.responsible.all())
     before_tags = sorted(t.name for t in measure.tags.all())
     # The responsible as a document wrote them holds until someone changes the bodies.
@@ -304,6 +334,7 @@ def measure_update(
         values={
             "text": text,
             "delegated": delegated,
+            "delegate_kind": delegate_kind,
             "responsible_text": measure.responsible_text if same_bodies else "",
             **_recurrence_values(recurrence, recurrence_text, recurrence_minimum),
             **_due_values(due, goal.plan),
@@ -312,9 +343,13 @@ def measure_update(
     tag_objects = tags_get_or_create(tags)
     measure.responsible.set(responsible)
     measure.tags.set(tag_objects)
+    measure.delegate_to.set(delegate_to)
     assignments_sync(measure=measure)
     after_bodies = sorted(b.name for b in responsible)
     after_tags = sorted(t.name for t in tag_objects)
+    after_named = sorted(o.name for o in delegate_to)
+    if before_named != after_named:
+        changes["delegate_to"] = [", ".join(before_named), ", ".join(after_named)]
     if before_bodies != after_bodies:
         changes["responsible"] = [", ".join(before_bodies), ", ".join(after_bodies)]
     if before_tags != after_tags:
@@ -436,6 +471,7 @@ def _copy_measures_and_targets(source: Goal, copy: Goal) -> None:
             text=measure.text,
             order=measure.order,
             delegated=measure.delegated,
+            delegate_kind=measure.delegate_kind,
             due_text=measure.due_text,
             due_start=measure.due_start,
             due_end=measure.due_end,
@@ -447,6 +483,7 @@ def _copy_measures_and_targets(source: Goal, copy: Goal) -> None:
         )
         new.responsible.set(measure.responsible.all())
         new.tags.set(measure.tags.all())
+        new.delegate_to.set(measure.delegate_to.all())
         assignments_sync(measure=new)
     for target in source.targets.all():
         Target.objects.create(

@@ -6,13 +6,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from organisations.models import Organisation
 from organisations.params import MAX_ID, choice_param, date_param, int_param
 from organisations.permissions import (
     access_for,
@@ -27,7 +29,8 @@ from plans.views import visible_plan
 
 from .forms import TickForm
 from .models import Assignment, Measure, MeasureStatus, ProgressNote
-from .progress import measure_tick
+from .notes import notes_by_measure
+from .progress import OPEN, measure_tick
 from .ticking import measure_state
 
 
@@ -79,7 +82,7 @@ def measure_tick_view(request: HttpRequest, pk: int) -> HttpResponse:
         if request.POST.get("occurrence") and occurrence is None:
             raise ValidationError(_("That is not a date."))
         if not form.is_valid():
-            raise ValidationError(form.errors.as_data()["note"])
+            raise ValidationError([e for errors in form.errors.as_data().values() for e in errors])
         measure_tick(
             measure=measure,
             by=request.user,
@@ -87,6 +90,7 @@ def measure_tick_view(request: HttpRequest, pk: int) -> HttpResponse:
             note=form.cleaned_data["note"],
             occurrence=occurrence,
             assignment=assignment,
+            done_on=form.cleaned_data["done_on"],
         )
     except ValidationError as problem:
         error = " ".join(problem.messages)
@@ -99,36 +103,92 @@ def measure_tick_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _back(request, measure)
 
 
+# Filters of "Mine tiltak": a status, or every measure whose due date has passed.
+OVERDUE = "overdue"
+MY_STATUSES = (*MeasureStatus.values, OVERDUE)
+
+
+def _overdue_first(measures, today):
+    """Overdue (open, one-off, past due) first, then by due date; measures without one last."""
+    overdue = Q(status__in=OPEN, recurrence="", due_end__lt=today)
+    return measures.annotate(
+        overdue=Case(When(overdue, then=Value(True)), default=Value(False))
+    ).order_by(
+        "-overdue", F("due_end").asc(nulls_last=True), "goal__plan", "goal__order", "order", "pk"
+    )
+
+
 @login_required
 def my_measures(request: HttpRequest) -> HttpResponse:
     """Measures the person may tick, and the branches' shares of delegated measures."""
     access = access_for(request.user)
-    measures = (
+    today = timezone.localdate()
+    mine = (
         Measure.objects.visible_to(request.user)
         .filter(goal__plan__status="adopted")
         .filter(Q(goal__plan__organisation__in=access.tick) | Q(responsible__in=access.bodies))
-        .distinct()
-        .with_progress()
-        .select_related("goal__plan__organisation")
-        .order_by("due_end", "goal__plan", "goal__order", "order", "pk")
     )
-    page = Paginator(measures, 25).get_page(request.GET.get("page"))
-    for measure in page.object_list:
-        measure.state = measure_state(request.user, measure, plan_adopted=True)
-    delegated = (
-        Measure.objects.visible_to(request.user)
-        .filter(
-            goal__plan__status="adopted", delegated=True, assignments__organisation__in=access.tick
+    # The organisations to choose from: those whose plans (or shares) are on this page.
+    organisations = list(
+        Organisation.objects.filter(
+            Q(pk__in=mine.values("goal__plan__organisation"))
+            | Q(pk__in=access.tick, assignments__measure__goal__plan__status="adopted")
         )
         .distinct()
+        .order_by("name")
+    )
+    chosen = choice_param(request.GET.get("organisation"), [o.slug for o in organisations], "")
+    status = choice_param(request.GET.get("status"), MY_STATUSES, "")
+    if chosen:
+        mine = mine.filter(goal__plan__organisation__slug=chosen)
+    if status == OVERDUE:
+        mine = mine.filter(status__in=OPEN, recurrence="", due_end__lt=today)
+    elif status:
+        mine = mine.filter(status=status)
+    measures = _overdue_first(
+        Measure.objects.filter(pk__in=mine.values("pk"))
+        .with_progress()
+        .select_related("goal__plan__organisation"),
+        today,
+    )
+    page = Paginator(measures, 25).get_page(request.GET.get("page"))
+    delegated_filter = Q(assignments__organisation__in=access.tick)
+    if chosen:
+        delegated_filter &= Q(assignments__organisation__slug=chosen)
+    if status == OVERDUE:
+        delegated_filter &= Q(assignments__status__in=OPEN, due_end__lt=today)
+    elif status:
+        delegated_filter &= Q(assignments__status=status)
+    delegated = list(
+        Measure.objects.visible_to(request.user)
+        .filter(delegated_filter, goal__plan__status="adopted", delegated=True)
+        .distinct()
         .with_progress()
         .select_related("goal__plan__organisation")
-        .order_by("due_end", "pk")[:50]
+        .order_by(F("due_end").asc(nulls_last=True), "pk")[:50]
     )
-    delegated = list(delegated)
-    for measure in delegated:
-        measure.state = measure_state(request.user, measure, plan_adopted=True)
-    return render(request, "goals/my_measures.html", {"page": page, "delegated": delegated})
+    shown = [*page.object_list, *delegated]
+    notes = notes_by_measure(m.pk for m in shown)
+    for measure in shown:
+        measure.state = measure_state(
+            request.user, measure, plan_adopted=True, notes=notes.get(measure.pk, [])
+        )
+    delegated.sort(key=lambda m: not m.state.overdue)  # stable: due date order stays
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "goals/my_measures.html",
+        {
+            "page": page,
+            "delegated": delegated,
+            "organisations": organisations,
+            "chosen": chosen,
+            "status": status,
+            "statuses": [*MeasureStatus.choices, (OVERDUE, _("Overdue"))],
+            "query": query.urlencode(),
+        },
+    )
 
 
 @login_required
@@ -185,6 +245,9 @@ def measure_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(measures, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    widen = query.copy()
+    widen["scope"] = "all"
+    form = measure_filter.form
     return render(
         request,
         "goals/measure_list.html",
@@ -192,22 +255,31 @@ def measure_list(request: HttpRequest) -> HttpResponse:
             "filter": measure_filter,
             "page": page,
             "query": query.urlencode(),
+            # A signed-in person opens on their own organisations; the link widens it.
+            "scope": form.data.get("scope", "")
+            if "scope" in form.fields and not form.data.get("organisation")
+            else "",
+            "widen_query": widen.urlencode(),
+            "due_after": form.data.get("due_after", ""),
+            "due_before": form.data.get("due_before", ""),
         },
     )
 
 
 def measure_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    from .export import as_csv, as_xlsx
+    from .export import as_csv, as_xlsx, build_rows
 
     if choice_param(fmt, ("csv", "xlsx"), None) is None:
         raise Http404  # the format ends up in the Content-Disposition header
-    _filter, measures = _filtered_measures(request)
+    measure_filter, measures = _filtered_measures(request)
+    # The organisations' own shares of measures delegated from above go along.
+    rows = build_rows(measures, measure_filter.assignments(), user=request.user)
     if fmt == "xlsx":
         response = HttpResponse(
-            as_xlsx(measures),
+            as_xlsx(rows),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     else:
-        response = HttpResponse(as_csv(measures), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(as_csv(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="tiltak.{fmt}"'
     return response

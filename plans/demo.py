@@ -207,6 +207,7 @@ def _goal(data: dict, *, plan: Plan, section: Section, order: int, parent, bodie
             due=measure.get("due", ""),
             recurrence=measure.get("recurrence", ""),
             delegated=measure.get("delegated", False),
+            delegate_kind=measure.get("delegate_kind", "branch"),
             tags=[TAG_NAMES.get(tag, tag) for tag in measure.get("tags", [])],
         )
     for target in data.get("targets", []):

@@ -75,6 +75,10 @@ def test_secretary_ticks_board_sees_member_only_looks(browser_page):
     login(page, "medlem@example.org")
     page.goto(asker_plan_url)
     expect(page.locator(f"#progress-{measure.pk} .badge")).to_be_visible()
+    # … and the secretary's note, the latest of one.
+    expect(page.locator(f"#progress-{measure.pk} .note-latest")).to_contain_text(
+        "Gjort på styremøtet 3. mars"
+    )
     expect(page.locator("form.tick-form")).to_have_count(0)
     token = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
     response = page.request.post(
