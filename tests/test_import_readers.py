@@ -8,7 +8,6 @@ import zipfile
 import pytest
 from django.utils import translation
 
-from plans.importing import readers
 from plans.importing.blocks import Block, ReadError
 from plans.importing.readers import MAX_UPLOAD_BYTES, pdf_lines, read_document
 from tests.import_documents import (
@@ -452,7 +451,9 @@ def test_bad_files_are_refused_with_a_message(name):
 
 
 def test_pdf_over_the_page_limit(monkeypatch):
-    monkeypatch.setattr(readers, "MAX_PDF_PAGES", 2)
+    from plans.importing import pdf
+
+    monkeypatch.setattr(pdf, "MAX_PDF_PAGES", 2)
     with pytest.raises(ReadError, match="The PDF has more than 2 pages."):
         read_document(pdf_from_text(generated_plan_text(4)), "plan.pdf")
 

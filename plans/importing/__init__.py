@@ -1,6 +1,7 @@
 """Reading a plan document (DOCX, PDF, Markdown, text) into a plan for review.
 
-readers.py and text.py turn a file into blocks and know nothing of models;
+readers.py (with docx.py and pdf.py) and text.py turn a file into blocks and know
+nothing of models;
 structure.py reads sections, goals, measures, targets and the wheel from the
 blocks; review.py turns what a person confirmed into a draft plan.
 """
