@@ -241,11 +241,11 @@ def test_the_tick_form_offers_a_date_bounded_by_the_plan_and_today(client_for):
 @pytest.mark.parametrize(
     ("done_on", "message"),
     [
-        ("2999-01-01", "cannot be in the future"),
-        ("1999-12-31", "cannot be before the plan"),
-        ("10.03.2026", "is not a date"),
-        ("2026-02-30", "is not a date"),
-        ("99999-01-01", "is not a date"),
+        ("2999-01-01", "kan ikke være i fremtiden"),
+        ("1999-12-31", "kan ikke være før planperioden"),
+        ("10.03.2026", "er ikke en gyldig dato"),
+        ("2026-02-30", "er ikke en gyldig dato"),
+        ("99999-01-01", "er ikke en gyldig dato"),
     ],
 )
 def test_bad_completion_dates_re_render_with_a_message_and_change_nothing(

@@ -448,3 +448,49 @@ def test_the_responsible_as_written_holds_until_the_bodies_change():
     assert measure.responsible_text == "Fylkesleder"
     measure = save([Body.objects.get(organisation__slug="rodt-akershus", name="Fylkesstyret")])
     assert measure.responsible_text == ""
+
+
+BRANCH_PLAN = """Arbeidsplan for Rødt Asker 2026
+
+HANDLINGSPLAN 2026   1
+
+1. Medlemsarbeid
+
+Mål 1: Flere aktive medlemmer
+
+Laget skal vekse til 180 medlemer i 2026.
+
+Tiltak:
+1. Styret ringer alle nye medlemmer innen 1. juni.
+2. Lage et kurs (ansvarlig: Kasserer) innen 1. oktober 2026 for nye medlemmer.
+
+Skoleringsutvalget skal:
+- Holde studiesirkel hver måned.
+- Lage leserbrevkurs i løpet av våren.
+
+2. Skolering
+
+Delmål 2.1 Alle nye får grunnkurs
+
+Tiltak\tAnsvarlig\tFrist
+Grunnkurs\tStyret\tukentlig
+"""
+
+
+def test_a_branch_plan_reads_bodies_lead_ins_dates_without_year_and_its_numbered_parts():
+    plan = read_plan(read_document(BRANCH_PLAN.encode(), "asker.txt"), filename="asker.txt")
+    assert plan["title"] == "Arbeidsplan for Rødt Asker 2026"  # the page header is dropped
+    assert [s["title"] for s in plan["sections"]] == ["Medlemsarbeid", "Skolering"]
+    goal = plan["sections"][0]["goals"][0]
+    assert [(t["kind"], t["target_value"]) for t in goal["targets"]] == [("members", "180")]
+    ring, kurs, sirkel, leserbrev = goal["measures"]
+    assert ring["responsible"] == ["Styret"] and ring["due"]["start"] == "2026-06-01"
+    assert kurs["responsible"] == ["Kasserer"]
+    assert kurs["text"] == "Lage et kurs innen 1. oktober 2026 for nye medlemmer."
+    assert sirkel["responsible"] == ["Skoleringsutvalget"] and sirkel["recurrence"]
+    assert leserbrev["due"]["precision"] == "season"
+    (subgoal,) = plan["sections"][1]["goals"]
+    assert subgoal["code"] == "Delmål 2.1"
+    (grunnkurs,) = subgoal["measures"]
+    assert grunnkurs["recurrence"]["rule"] == "FREQ=WEEKLY" and grunnkurs["due"] is None
+    assert not grunnkurs["warnings"]

@@ -220,8 +220,12 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), Non
 
 
 def clean(text: str) -> str:
-    """Soft hyphens and zero-width characters out, all spaces one plain space."""
-    return _SPACES.sub(" ", text.translate(_INVISIBLE)).strip()
+    """Soft hyphens and zero-width characters out, all spaces one plain space.
+
+    PDFium reports a hyphen at a line break as the control character \x02: a hyphen
+    it is, for the joiners to keep or undo.
+    """
+    return _SPACES.sub(" ", text.replace("\x02", "-").translate(_INVISIBLE)).strip()
 
 
 # A list marker typed by hand: bullets, dashes, "a)", "(a)", "1.", "1)", "iv)".

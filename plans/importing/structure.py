@@ -29,7 +29,8 @@ YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 NUMBERED = re.compile(r"^\s*(?P<code>\d{1,2}(?:\.\d{1,2})*)[.)]?\s+(?P<text>\S.*)$")
 GOAL_WORD = re.compile(
     r"^\s*(?P<code>(?P<word>overordnet mål|overordna mål|övergripande mål|hovedmål|huvudmål|"
-    r"delmål|mål|målsetting|målsättning)(?:\s*(?P<number>\d{1,2}|[A-ZÆØÅ]))?)\s*[.:)–-]?\s*"
+    r"delmål|mål|målsetting|målsättning)(?:\s*(?P<number>\d{1,2}(?:\.\d{1,2})*|[A-ZÆØÅ]))?)"
+    r"\s*[.:)–-]?\s*"
     r"(?P<text>.*)$",
     re.IGNORECASE,
 )
@@ -44,6 +45,11 @@ MEASURE_COLUMN = re.compile(
 RESPONSIBLE_COLUMN = re.compile(r"^(ansvarl|ansvarig|ansvar|hvem|vem|responsible)", re.I)
 DUE_COLUMN = re.compile(r"^(frist|tid|når|när|tidsplan|tidsfrist|dato|datum|when|due)", re.I)
 WHEN_COLUMN = re.compile(r"^(tid|når|när|måned|måneder|månad|månader|periode|month|dato)", re.I)
+# "(ansvarlig: Faglig utvalg)" anywhere in the text.
+RESPONSIBLE_BRACKETS = re.compile(
+    r"\s*[(\[]\s*(?:ansvarlig|ansvarleg|ansvarig|ansvar)\s*:\s*(?P<who>[^)\]]+)[)\]]",
+    re.IGNORECASE,
+)
 RESPONSIBLE_SUFFIX = re.compile(
     r"\s*[(\[]?\s*(?:ansvarlig|ansvarleg|ansvarig|ansvar)\s*:\s*(?P<who>[^)\]]+)[)\]]?\.?\s*$",
     re.IGNORECASE,
@@ -64,18 +70,23 @@ BRANCH_WORDS = re.compile(
     re.IGNORECASE,
 )
 BODY_SUBJECT = re.compile(
-    r"^(?P<name>(?:[A-ZÆØÅa-zæøå-]*(?:styret|styrelsen|utvalget|utvalet|utskottet|komiteen|"
-    r"kommittén|nettverket|nätverket|rådet|gruppa|gruppen|leder|leiar|sekretær|sekreterare|"
-    r"kasserer|kassör|ordförande))|AU)\b",
+    r"^(?P<name>(?:[a-zæøåäö-]*(?:styret|styrelsen|utvalget|utvalet|utskottet|komiteen|"
+    r"komitéen|kommittén|nettverket|nätverket|rådet|gruppa|gruppen|leder|lederen|leiar|"
+    r"leiaren|sekretær|sekretæren|sekreterare|sekreteraren|kasserer|kassereren|kasserar|"
+    r"kassör|kassören|ordförande|ordföranden|årsmøtet|årsmötet|valgkomiteen|valnemnda|"
+    r"valberedningen))|au)\b",
+    re.IGNORECASE,
 )
+# "Skoleringsutvalget skal:" names who carries out the list after it.
+LEAD_IN_BODY = re.compile(r"^(?P<who>.+?)\s+(?:skal|skall|ska)(?:\s+\w+){0,2}\s*:$", re.I)
 COMMITMENT = re.compile(r"\b(skal|skall|ska|må|bør|vil|skulle)\b", re.IGNORECASE)
 MEMBERS_TARGET = re.compile(
     r"(?P<n>\d{1,3}(?:[ .\u00a0\u202f]\d{3})+|\d+)\s+(?:nye\s+|nya\s+)?"
-    r"(?P<unit>medlemmer|medlemmar|members)(?:\s+(?:i|innen|innan|til|till|by)?\s*(?P<year>20\d{2}))?",
+    r"(?P<unit>medlemmer|medlemer|medlemmar|members)(?:\s+(?:i|innen|innan|til|till|by)?\s*(?P<year>20\d{2}))?",
     re.IGNORECASE,
 )
 MEMBERS_VERB = re.compile(
-    r"(vokse|øke|auke|växa|öka|grow|komme opp|nå|når|bli|blir|minst|over|til|till)"
+    r"(vokse|vekse|øke|auke|växa|öka|grow|komme opp|nå|når|bli|blir|ha|minst|over|til|till)"
     r"\s+(?:til\s+|till\s+)?$",
     re.IGNORECASE,
 )
@@ -89,7 +100,12 @@ DUE_IN_TEXT = re.compile(
     r"(?:(?:innen|innan|før|för|före|senest|seinast|senast|inför|i løpet av|under|til|"
     r"tidlig|tidleg|i|på)\s+)?"
     r"(?:\d{1,2}\.\s?\d{1,2}\.\s?20\d{2}|\d{1,2}\.\s?[a-zæøåäö]+\s+20\d{2}|"
-    r"(?:[a-zæøåäö]+/)?[a-zæøåäö]+\s+(?:20)?\d{2}(?!\d)|20\d{2})",
+    r"(?:[a-zæøåäö]+/)?[a-zæøåäö]+\s+(?:20)?\d{2}(?!\d)|20\d{2})"
+    # Without a year, only after a word that says when: the plan's period gives the year.
+    r"|(?:innen|innan|før|för|före|senest|seinast|senast|i løpet av|under|i)\s+"
+    r"(?:\d{1,2}\.\s?)?(?:januar|januari|februar|februari|mars|april|mai|maj|juni|juli|"
+    r"august|augusti|september|oktober|november|desember|december|våren|høsten|hausten|"
+    r"hösten|sommeren|sommaren|vinteren|vintern)\b",
     re.IGNORECASE,
 )
 SEASON_MONTHS = {
@@ -180,6 +196,7 @@ class Reader:
         }
         self.section: dict | None = None
         self.goal: dict | None = None
+        self.list_body = ""  # the body a lead-in named for the list after it
 
     # -- modes ---------------------------------------------------------------
 
@@ -304,6 +321,7 @@ class Reader:
     # -- building ------------------------------------------------------------
 
     def _start_section(self, title: str, block: Block) -> dict:
+        self.list_body = ""
         self.section = {"title": title[:200], "intro": "", "source": block.source, "goals": []}
         self.plan["sections"].append(self.section)
         self.goal = None
@@ -326,6 +344,7 @@ class Reader:
         }
 
     def _start_goal(self, code: str, title: str, subgoal: bool, block: Block) -> None:
+        self.list_body = ""
         goal = self._new_goal(code, title, block.source)
         self._targets(goal, title)
         if subgoal and self.goal is not None:
@@ -345,6 +364,13 @@ class Reader:
 
     def _lead_in(self, block: Block) -> None:
         goal = self.goal
+        who = LEAD_IN_BODY.match(block.text)
+        short = who is not None and len(who["who"].split()) <= 3
+        body = BODY_SUBJECT.match(who["who"]) if short else None
+        # "Skoleringsutvalget skal:" names who carries out the list that follows.
+        self.list_body = body["name"] if body and body.end() == len(who["who"]) else ""
+        if goal is not None and short and goal["measures"]:
+            return  # "Fylkeslaget skal:" / "Styret skal:": more measures of the same goal
         if goal is None or goal["measures"] or goal["lead_in"]:
             # "Rødt Akershus skal følge opp våre folkevalgte ved å:" opens its own part.
             title = _clean_title(re.sub(r"\s+(ved å|genom att)\s*:?$", "", block.text))
@@ -358,7 +384,10 @@ class Reader:
         if goal is None:
             heading = self.section["title"] if self.section else ""
             goal = self._implicit_goal(heading, block.source)
-        goal["measures"].append(self._measure(block.text, block.source))
+        measure = self._measure(block.text, block.source)
+        if self.list_body and not measure["responsible"] and not measure["delegate"]:
+            measure["responsible"] = [self.list_body]
+        goal["measures"].append(measure)
 
     def _paragraph(self, block: Block) -> None:
         text = block.text
@@ -490,7 +519,10 @@ class Reader:
 
     def _measure(self, text: str, source: str, *, responsible: str = "", due: str = "") -> dict:
         warnings: list[str] = []
-        if not responsible and (match := RESPONSIBLE_SUFFIX.search(text)):
+        if not responsible and (match := RESPONSIBLE_BRACKETS.search(text)):
+            responsible = match["who"]
+            text = (text[: match.start()] + text[match.end() :]).strip()
+        elif not responsible and (match := RESPONSIBLE_SUFFIX.search(text)):
             responsible = match["who"]
             text = text[: match.start()].rstrip()
         names, cooperating = split_responsible(responsible)
@@ -515,7 +547,14 @@ class Reader:
         due = due.strip()
         if due:
             window, error = _read_due(due, self.period)
-            if window is None and getattr(error, "needs_period", False):
+            repeats = find_recurrence(due) if window is None else None
+            if repeats is not None:  # "ukentlig" in the Frist column
+                measure["recurrence"] = {
+                    "text": repeats.text,
+                    "rule": repeats.rule,
+                    "minimum": repeats.minimum,
+                }
+            elif window is None and getattr(error, "needs_period", False):
                 warnings.append(str(error))
                 measure["due"] = {"text": due[:100], "understood": False}
             elif window is None:
@@ -528,7 +567,7 @@ class Reader:
         else:
             measure["due"] = self._due_in_text(text)
         recurrence = find_recurrence(text)
-        if recurrence is not None:
+        if recurrence is not None and measure["recurrence"] is None:
             measure["recurrence"] = {
                 "text": recurrence.text,
                 "rule": recurrence.rule,

@@ -25,7 +25,9 @@ PAGE_NUMBER = re.compile(
     r"^\s*(?:(?:side|sida|page|s\.)\s*)?\d{1,4}(?:\s*(?:av|of|/)\s*\d{1,4})?\s*$", re.IGNORECASE
 )
 RUNNING_HEADER = re.compile(
-    r"^\s*(?:\d{1,4}\s+[A-ZÆØÅÄÖ][A-ZÆØÅÄÖ \-–]{3,}|[A-ZÆØÅÄÖ][A-ZÆØÅÄÖ \-–]{3,}\s+\d{1,4})\s*$"
+    # "2 HANDLINGSPLAN", "HANDLINGSPLAN 2026   3": a page number beside capitals.
+    r"^\s*(?:\d{1,3}\s+[A-ZÆØÅÄÖ][A-ZÆØÅÄÖ0-9 \-–]{3,}"
+    r"|[A-ZÆØÅÄÖ][A-ZÆØÅÄÖ0-9 \-–]{3,}\s+\d{1,3})\s*$"
 )
 MARGIN_NUMBER = re.compile(r"^(?P<number>\d{1,5})(?:\s+(?P<text>.*))?$")
 EMPHASIS = re.compile(r"^(\*\*|__)(?P<text>[^*_].*?)\1[:.]?$|^([*_])(?P<italic>[^*_].*?)\3[:.]?$")
@@ -141,8 +143,7 @@ def blocks_from_lines(lines: list[str]) -> list[Block]:
             bullet is not None
             and current is not None
             and (
-                current.kind == "item"
-                and current.marker[:1].isdigit()
+                (current.kind == "item" and _next_number(current.marker, bullet["marker"]))
                 or current.text.endswith(":")
             )
         )
@@ -184,6 +185,12 @@ def blocks_from_lines(lines: list[str]) -> list[Block]:
     for block in blocks:
         block.text = block.text.strip()
     return [block for block in blocks if block.text or block.rows]
+
+
+def _next_number(previous: str, marker: str) -> bool:
+    """ "3." after "2.": the list goes on; "2." after "5." starts something else."""
+    before, after = previous.rstrip(".)"), marker.rstrip(".)")
+    return before.isdigit() and after.isdigit() and int(after) == int(before) + 1
 
 
 def _continues(current: Block, text: str, blank_before: bool) -> bool:
