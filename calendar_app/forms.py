@@ -235,7 +235,8 @@ class WheelGenerateForm(WheelRangeForm):
     visibility = forms.ChoiceField(
         label=_("Who may see the events"),
         choices=EventVisibility.choices,
-        initial=EventVisibility.PUBLIC,
+        # Members by default: publishing the wheel is a choice, not an accident.
+        initial=EventVisibility.MEMBERS,
         help_text=_(
             "Public events are in the public feed. Measures of a members-only plan "
             "stay for members."

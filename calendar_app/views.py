@@ -3,6 +3,7 @@ from __future__ import annotations
 import calendar as month_calendar
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -371,8 +372,9 @@ def wheel_generate(request: HttpRequest, slug: str) -> HttpResponse:
             visibility=form.cleaned_data["visibility"],
         )
         messages.success(request, _("%(count)d new events in the calendar.") % {"count": created})
-    else:
-        messages.error(request, _("Choose the years and who may see the events."))
+        years = urlencode({"first": form.cleaned_data["first"], "last": form.cleaned_data["last"]})
+        return redirect(f"{organisation_wheel_url(organisation)}?{years}")  # the same years
+    messages.error(request, _("Choose the years and who may see the events."))
     return redirect(organisation_wheel_url(organisation))
 
 

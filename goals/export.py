@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -142,6 +142,33 @@ def reported_status(stored: str, done: int | None, planned: int | None) -> str:
     if done:
         return MeasureStatus.IN_PROGRESS
     return stored
+
+
+def list_states(measures: list[Measure], today: date | None = None) -> None:
+    """Give each measure of a list page its status as reported and its "N of M".
+
+    The same rule as the export's rows: a recurring measure's status follows its
+    occurrences. One query for the page's ticks.
+    """
+    today = today or reporting_day()
+    own_ticks = OccurrenceTick.objects.filter(assignment=None)
+    prefetch_related_objects(measures, Prefetch("ticks", queryset=own_ticks, to_attr="own_ticks"))
+    days_cache: dict[tuple, list[date]] = {}
+    for measure in measures:
+        measure.reported_status, measure.occurrences_done = measure.status, ""
+        if measure.recurrence and measure.status != MeasureStatus.CANCELLED:
+            plan = measure.goal.plan
+            key = (measure.recurrence, plan.first_year, plan.last_year)
+            if key not in days_cache:
+                days_cache[key] = occurrences(*key)
+            ticked = {tick.occurrence for tick in measure.own_ticks}
+            done, planned = occurrence_count(days_cache[key], ticked, plan.last_year, today)
+            measure.reported_status = reported_status(measure.status, done, planned)
+            measure.occurrences_done = _("%(done)d of %(planned)d") % {
+                "done": done,
+                "planned": planned,
+            }
+        measure.reported_status_label = MeasureStatus(measure.reported_status).label
 
 
 # Reading the rows ----------------------------------------------------------------

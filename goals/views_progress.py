@@ -241,8 +241,12 @@ def _filtered_measures(request: HttpRequest):
 
 
 def measure_list(request: HttpRequest) -> HttpResponse:
+    from .export import list_states
+
     measure_filter, measures = _filtered_measures(request)
     page = Paginator(measures, 50).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)  # the states are set on these instances
+    list_states(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     widen = query.copy()

@@ -255,7 +255,7 @@ def test_a_month_only_entry_becomes_an_all_month_event_in_calendar_and_public_fe
     CycleEntry.objects.create(organisation=akershus, title="Vervemåned", month=9)
     board = client_for("board")
     wheel = board.get(reverse("calendar_app:wheel", args=["rodt-akershus"])).content.decode()
-    assert 'name="visibility"' in wheel and '<option value="public" selected>' in wheel
+    assert 'name="visibility"' in wheel and '<option value="members" selected>' in wheel
     response = board.post(
         reverse("calendar_app:wheel_generate", args=["rodt-akershus"]),
         {"first": 2027, "last": 2027, "visibility": "public"},

@@ -173,8 +173,8 @@ def test_the_measure_says_whom_it_is_delegated_to(romerike):
             m.text: render_to_string("goals/_measure_meta.html", {"measure": m})
             for m in (branches, youth, named)
         }
-    assert "All local branches below" in meta["Alle lag"]
-    assert "All youth organisations below" in meta["Ungdom"]
+    assert "Delegated: all local branches below" in meta["Alle lag"]
+    assert "Delegated: all youth organisations below" in meta["Ungdom"]
     assert "Delegated to Rødt Lørenskog" in meta["Pilot"]
     assert not any("All organisations below" in text for text in meta.values())
 

@@ -197,3 +197,27 @@ def test_person_without_organisations_opens_on_everything_they_may_see(db, clien
     assert '<option value="all" selected>' in response.content.decode()
     assert response.context["page"].paginator.count == Measure.objects.visible_to(newcomer).count()
     assert response.context["page"].paginator.count > 0
+
+
+def test_a_recurring_measure_shows_its_status_from_its_occurrences(client_for):
+    from goals.export import list_states
+    from goals.models import Measure
+
+    recurring = (
+        Measure.objects.filter(
+            goal__plan__organisation__slug="rodt-asker", goal__plan__status="adopted"
+        )
+        .exclude(recurrence="")
+        .filter(ticks__isnull=False)
+        .distinct()
+        .first()
+    )
+    measures = [recurring]
+    list_states(measures)
+    assert recurring.occurrences_done
+    page = client_for("secretary").get(
+        "/goals/measures/", {"organisation": recurring.goal.plan.organisation_id}
+    )
+    html = page.content.decode()
+    assert recurring.occurrences_done in html
+    assert f"status-{recurring.reported_status}" in html
