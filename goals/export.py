@@ -217,7 +217,7 @@ class _Builder:
                 Note(
                     measure=measure.text,
                     organisation=organisation.name,
-                    day=timezone.localtime(note.created_at).date(),
+                    day=note.done_on or timezone.localtime(note.created_at).date(),
                     author=author,
                     status=note.get_status_after_display() if changed else "",
                     text=note.text,

@@ -382,6 +382,12 @@ class ProgressNote(models.Model):
         related_name="progress_notes",
     )
     occurrence = models.DateField(_("occurrence"), null=True, blank=True)
+    done_on = models.DateField(
+        _("done on"),
+        null=True,
+        blank=True,
+        help_text=_("The day the work was done, when it was recorded later."),
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("author"),

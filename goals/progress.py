@@ -74,6 +74,10 @@ def measure_tick(
         measure=measure,
         assignment=assignment,
         occurrence=occurrence,
+        # A backdated completion says on which day the work was done.
+        done_on=done_on
+        if status == MeasureStatus.DONE and done_on and done_on != timezone.localdate()
+        else None,
         author=by,
         text=note,
         status_before=before,

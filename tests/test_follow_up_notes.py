@@ -142,3 +142,24 @@ def test_status_report_gives_members_the_count_and_every_note_and_visitors_none(
     assert secretary.get_full_name() in row
     public = rendered_report(plan, "public")
     assert "runde ringt" not in public and secretary.get_full_name() not in public
+
+
+def test_a_backdated_completion_shows_the_day_it_was_done_beside_its_note(client_for):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from goals.models import ProgressNote
+    from tests.test_follow_up import asker_measure
+
+    measure = asker_measure()
+    done_on = timezone.localdate() - timedelta(days=2)
+    secretary = client_for("secretary")
+    secretary.post(
+        f"/goals/measures/{measure.pk}/tick/",
+        {"status": "done", "done_on": done_on.isoformat(), "note": "Gjort i helga"},
+    )
+    note = ProgressNote.objects.get(measure=measure, text="Gjort i helga")
+    assert note.done_on == done_on
+    page = secretary.get("/goals/mine/").content.decode()
+    assert f"utført {done_on:%d.%m.%Y}" in page
