@@ -277,7 +277,6 @@ CONTENT_SECURITY_POLICY = {
 PERMISSIONS_POLICY = {
     "accelerometer": [],
     "autoplay": [],
-    "bluetooth": [],
     "browsing-topics": [],
     "camera": [],
     "display-capture": [],
