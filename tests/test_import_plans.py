@@ -494,3 +494,23 @@ def test_a_branch_plan_reads_bodies_lead_ins_dates_without_year_and_its_numbered
     (grunnkurs,) = subgoal["measures"]
     assert grunnkurs["recurrence"]["rule"] == "FREQ=WEEKLY" and grunnkurs["due"] is None
     assert not grunnkurs["warnings"]
+
+
+def test_a_bold_goal_right_under_a_bold_section_heading_stays_a_goal():
+    text = (
+        "**Handlingsplan 2026**\n\n"
+        "**2. Politiske og organisatoriske mål**\n"
+        "**A. Et parti med aktive medlemmer**\n"
+        "For å komme nærmere målet skal fylkeslaget:\n\n"
+        "- Ringe alle nye medlemmer.\n\n"
+        "**3. Skolering**\n"
+        "**B. Skolerte tillitsvalgte**\n"
+        "For å komme nærmere målet skal fylkeslaget:\n\n"
+        "- Holde kurs.\n"
+    )
+    plan = read_plan(read_document(text.encode(), "plan.txt"), filename="plan.txt")
+    assert [s["title"] for s in plan["sections"]] == [
+        "Politiske og organisatoriske mål",
+        "Skolering",
+    ]
+    assert [(g["code"], len(g["measures"])) for g, _ in all_goals(plan)] == [("A", 1), ("B", 1)]

@@ -164,6 +164,7 @@ def blocks_from_lines(lines: list[str]) -> list[Block]:
                 current.marker == emphasised
                 and not blank_before
                 and not current.text.endswith(TERMINAL)
+                and not LETTERED.match(text)  # "A. …" under "2. …" is a heading of its own
             )
         if continues:
             current.text = _join(current.text, text)
