@@ -90,6 +90,7 @@ def test_admin_creates_branch_and_board_invites_a_secretary_who_ticks_until_the_
     page.goto("/org/rodt-akershus/manage/")
     assert_accessible(page)
     page.locator('main a[href="/org/rodt-akershus/manage/new/"]').click()
+    page.wait_for_url("**/org/rodt-akershus/manage/new/")
     page.locator("input[name=name]").fill("Rødt Gjerdrum")
     expect(page.locator("input[name=slug]")).to_have_value("rodt-gjerdrum")
     page.locator("select[name=kind]").select_option("branch")
@@ -101,9 +102,11 @@ def test_admin_creates_branch_and_board_invites_a_secretary_who_ticks_until_the_
 
     # … and its board.
     page.locator('main nav a[href="/org/rodt-gjerdrum/manage/bodies/"]').click()
+    page.wait_for_url("**/org/rodt-gjerdrum/manage/bodies/")
     page.locator("input[name=name]").fill("Lokallagsstyret")
     page.locator("select[name=kind]").select_option("board")
     page.locator('main form[action$="/bodies/new/"] button[type=submit]').click()
+    expect(page).to_have_url(re.compile(r"/org/rodt-gjerdrum/manage/bodies/\d+/$"))
     board = Body.objects.get(organisation=branch, name="Lokallagsstyret")
     assert board.kind == "board"
     expect(page).to_have_url(re.compile(rf"/org/rodt-gjerdrum/manage/bodies/{board.pk}/$"))
@@ -167,6 +170,7 @@ def test_admin_creates_branch_and_board_invites_a_secretary_who_ticks_until_the_
         page.locator(
             f'main a[href="/org/rodt-gjerdrum/manage/positions/{position.pk}/end/"]'
         ).click()
+        page.wait_for_url(f"**/manage/positions/{position.pk}/end/")
         page.locator("input[name=on]").fill(yesterday.isoformat())
         page.locator("main form button[type=submit]").click()
         expect(page).to_have_url(re.compile(rf"/org/rodt-gjerdrum/manage/bodies/{board.pk}/$"))

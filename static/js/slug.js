@@ -24,5 +24,7 @@
     source.addEventListener("input", function () {
       if (!edited) slug.value = suggest(source.value);
     });
+    // A name typed before this script ran (a slow page, a quick person) still counts.
+    if (!edited && source.value) slug.value = suggest(source.value);
   });
 })();
