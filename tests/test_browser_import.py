@@ -32,6 +32,7 @@ def test_board_member_imports_a_docx_and_creates_the_draft(browser_page, tmp_pat
     login(page, "styre@example.org")
     page.goto("/org/rodt-akershus/")
     page.locator("a[href='/plans/import/rodt-akershus/']").click()
+    page.wait_for_url("**/plans/import/rodt-akershus/")
     assert_accessible(page)
     page.locator("#id_document").set_input_files(str(document))
     page.locator("form.item-form button[type=submit]").click()

@@ -63,6 +63,7 @@ def test_an_admin_enrols_an_authenticator_app_logs_out_and_logs_in_with_a_code(b
     expect(page.locator("main section").first.locator("li")).to_have_count(2)  # app, codes
     assert_accessible(page)
     page.locator('main a[href="/accounts/2fa/"]').click()
+    page.wait_for_url("**/accounts/2fa/")
     assert_accessible(page)
 
     page.locator("header").get_by_role("button", name="Logg ut").click()
