@@ -123,6 +123,7 @@ class MeasureQuerySet(models.QuerySet["Measure"]):
             "responsible",
             "tags",
             "ticks",
+            "delegate_to",  # the names a delegation to chosen organisations shows
             models.Prefetch(
                 "assignments",
                 queryset=Assignment.objects.select_related("organisation").order_by(

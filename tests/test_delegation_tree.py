@@ -254,3 +254,21 @@ def test_the_form_offers_only_the_organisations_below(romerike):
     offered = {o.slug for o in form.fields["delegate_to"].queryset}
     assert ALL_BRANCHES | {"rodt-romerike"} <= offered
     assert "rodt-akershus" not in offered and "rodt-grunerlokka" not in offered
+
+
+def test_the_plan_page_spends_the_same_queries_on_one_or_many_named_delegations(client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size in (1, 6):
+        plan, goal = county_plan(f"Navngitt delegering {size}")
+        for number in range(size):
+            measure_create(goal=goal, text=f"Tiltak {number}", delegate_to=[org("rodt-asker")])
+        client = client_for("board")
+        client.get(reverse("plans:detail", args=[plan.pk]))  # warm the session
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("plans:detail", args=[plan.pk]))
+        assert page.content.decode().count("Rødt Asker") >= size
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
