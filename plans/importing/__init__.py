@@ -2,6 +2,6 @@
 
 readers.py (with docx.py and pdf.py) and text.py turn a file into blocks and know
 nothing of models;
-structure.py reads sections, goals, measures, targets and the wheel from the
-blocks; review.py turns what a person confirmed into a draft plan.
+structure.py reads sections, goals, measures and targets from the blocks, and
+wheel.py the annual wheel's tables; review.py turns what a person confirmed into a draft plan.
 """

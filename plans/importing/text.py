@@ -217,6 +217,18 @@ def _continues(current: Block, text: str, blank_before: bool) -> bool:
     return not ended and starts_low
 
 
+def join_cell(old: str, new: str) -> str:
+    """Two pieces of one table cell (a row continued on the next line or page)."""
+    old, new = old.strip(), new.strip()
+    if not new:
+        return old
+    if not old:
+        return new
+    if old.endswith("-") and new[:1].islower():
+        return old[:-1] + new
+    return f"{old} {new}"
+
+
 def read_text(text: str) -> list[Block]:
     return blocks_from_lines(text.splitlines())
 
