@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -134,7 +136,5 @@ def plan_original(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _attachment(filename: str) -> str:
-    from urllib.parse import quote
-
     safe = "".join(c for c in filename if c.isascii() and (c.isalnum() or c in "._- ")) or "plan"
     return f"attachment; filename=\"{safe}\"; filename*=UTF-8''{quote(filename)}"

@@ -30,7 +30,7 @@ from ..models import Plan, PlanImport
 from ..services import plan_create, section_create
 from .blocks import ReadError
 from .readers import read_document
-from .structure import read_plan
+from .structure import read_plan, split_responsible
 
 # Words plans use for a body, by the kind of body they mean.
 BODY_ALIASES = {
@@ -345,8 +345,6 @@ def _edit_measure(measure: dict, post, period, goal_keys: set[str], errors: list
             }
     who = post.get(f"responsible-{key}")
     if who is not None:
-        from .structure import split_responsible
-
         names, cooperating = split_responsible(who)
         measure["responsible"], measure["cooperating"] = names, cooperating
 
@@ -384,7 +382,6 @@ def plan_import_apply(*, plan_import: PlanImport, plan: dict, by) -> Plan:
         preamble=plan.get("preamble", "")[:20000],
         by=by,
     )
-    goals_by_key = {}
     moved: dict[str, list[dict]] = {}
     for measure in all_measures(plan):
         if measure.get("keep") and measure.get("move_to"):
@@ -399,7 +396,7 @@ def plan_import_apply(*, plan_import: PlanImport, plan: dict, by) -> Plan:
             order=order,
             by=by,
         )
-        _write_goals(section_data["goals"], draft, section, None, goals_by_key, chosen, moved, by)
+        _write_goals(section_data["goals"], draft, section, None, chosen, moved, by)
     for entry in plan["wheel"]:
         if entry.get("keep"):
             cycle_entry_create(
@@ -419,7 +416,7 @@ def plan_import_apply(*, plan_import: PlanImport, plan: dict, by) -> Plan:
     return draft
 
 
-def _write_goals(goals, draft, section, parent, goals_by_key, chosen, moved, by) -> None:
+def _write_goals(goals, draft, section, parent, chosen, moved, by) -> None:
     for goal_data in goals:
         if not goal_data.get("keep"):
             continue
@@ -433,7 +430,6 @@ def _write_goals(goals, draft, section, parent, goals_by_key, chosen, moved, by)
             lead_in=goal_data["lead_in"][:300],
             by=by,
         )
-        goals_by_key[goal_data["key"]] = goal
         for target in goal_data["targets"]:
             if target.get("keep"):
                 target_create(
@@ -448,7 +444,7 @@ def _write_goals(goals, draft, section, parent, goals_by_key, chosen, moved, by)
         stay = [m for m in goal_data["measures"] if m.get("keep") and not m.get("move_to")]
         for measure in [*stay, *moved.get(goal_data["key"], [])]:
             _write_measure(goal, measure, chosen, by)
-        _write_goals(goal_data["subgoals"], draft, section, goal, goals_by_key, chosen, moved, by)
+        _write_goals(goal_data["subgoals"], draft, section, goal, chosen, moved, by)
 
 
 def _write_measure(goal, measure: dict, chosen: dict, by) -> None:
