@@ -107,6 +107,7 @@ def cycle_entry_create(*, organisation: Organisation, by, **values) -> CycleEntr
     entry.save()
     activity_record(
         organisation=organisation,
+        plan=entry.plan,  # the plan's printed wheel changes with it
         actor=by,
         action="cycle.create",
         target=entry,
@@ -118,7 +119,11 @@ def cycle_entry_create(*, organisation: Organisation, by, **values) -> CycleEntr
 @transaction.atomic
 def cycle_entry_delete(*, entry: CycleEntry, by) -> None:
     activity_record(
-        organisation=entry.organisation, actor=by, action="cycle.delete", summary=entry.title
+        organisation=entry.organisation,
+        plan=entry.plan,
+        actor=by,
+        action="cycle.delete",
+        summary=entry.title,
     )
     entry.delete()
 

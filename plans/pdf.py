@@ -77,9 +77,11 @@ def fingerprint(plan: Plan, report: bool, audience: str = PUBLIC) -> str:
     """Changes whenever what the document shows changes (its text, progress or reader)."""
     last = plan.activities.aggregate(last=Max("pk"))["last"]
     audience = audience if report else PUBLIC  # the plan itself reads the same for everyone
+    # The report says "Status per <today>" and counts occurrences up to today.
+    day = timezone.localdate().isoformat() if report else ""
     key = (
         f"{plan.pk}:{plan.revision}:{plan.status}:{plan.updated_at}:{last}:{report}:{plan.language}"
-        f":{audience}"
+        f":{audience}:{day}"
     )
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 

@@ -186,3 +186,30 @@ def test_the_renderer_refuses_everything_but_our_static_files(url):
 def test_the_renderer_serves_our_static_files():
     response = StaticFilesOnly().fetch(f"{BASE_URL}static/css/print.css")
     assert b"@page" in response.read()
+
+
+def test_a_new_or_deleted_wheel_entry_of_the_plan_makes_a_new_pdf():
+    from calendar_app.models import CycleEntry
+    from calendar_app.services import cycle_entry_create, cycle_entry_delete
+    from plans.pdf import fingerprint
+
+    plan = Plan.objects.get(organisation__slug="rodt", title="Handlingsplan 2023–2025")
+    before = fingerprint(plan, report=False)
+    entry = cycle_entry_create(
+        organisation=plan.organisation, plan=plan, title="Sommerskole", month=7, by=None
+    )
+    added = fingerprint(plan, report=False)
+    assert added != before
+    cycle_entry_delete(entry=CycleEntry.objects.get(pk=entry.pk), by=None)
+    assert fingerprint(plan, report=False) not in (before, added)
+
+
+def test_the_report_is_made_anew_each_day_it_is_dated():
+    from plans.pdf import fingerprint
+
+    plan = Plan.objects.get(organisation__slug="rodt-akershus", title="Handlingsplan 2026")
+    today = fingerprint(plan, report=True)
+    with mock.patch("django.utils.timezone.localdate", return_value=date(2031, 1, 2)):
+        tomorrow = fingerprint(plan, report=True)
+    assert today != tomorrow
+    assert fingerprint(plan, report=False) == fingerprint(plan, report=False)
