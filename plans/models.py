@@ -106,6 +106,18 @@ class Plan(models.Model):
         blank=True,
         related_name="next_versions",
     )
+    version = models.PositiveSmallIntegerField(
+        _("version"), default=1, help_text=_("1 for a first plan, one more for each new version.")
+    )
+    replaced_by = models.ForeignKey(
+        "self",
+        verbose_name=_("replaced by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The adopted version that took this one's place."),
+    )
     revision = models.PositiveIntegerField(_("revision"), default=1)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -338,3 +350,27 @@ class PlanImport(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+from .meeting.models import (  # noqa: E402  (models of this app, kept in their own module)
+    Amendment,
+    AmendmentAction,
+    Outcome,
+    Proposal,
+    Recommendation,
+)
+
+__all__ = [
+    "Activity",
+    "Amendment",
+    "AmendmentAction",
+    "Outcome",
+    "Plan",
+    "PlanImport",
+    "PlanKind",
+    "PlanStatus",
+    "Proposal",
+    "Recommendation",
+    "Section",
+    "Visibility",
+]

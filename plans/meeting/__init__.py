@@ -1,0 +1,1 @@
+"""The annual meeting: a proposal with fixed line numbers, amendments, votes, the merge."""
