@@ -169,6 +169,9 @@ class Amendment(models.Model):
     outcome = models.CharField(_("vote"), max_length=20, choices=Outcome.choices, blank=True)
     voted_at = models.DateTimeField(_("voted at"), null=True, blank=True)
     applied = models.BooleanField(_("merged into the plan"), default=False)
+    # The lineage key of the goal or measure the merge changed or made, so the
+    # comparison of versions can say which amendment produced a change.
+    result_key = models.UUIDField(null=True, blank=True)
     revision = models.PositiveIntegerField(_("revision"), default=1)
     created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
