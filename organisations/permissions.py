@@ -172,6 +172,26 @@ def can_manage_plan_lifecycle(user, plan) -> bool:
     return plan.organisation_id in access_for(user).admin
 
 
+def can_submit_amendment(user, organisation_id: int) -> bool:
+    """The members of an organisation (and of its branches) amend its proposals."""
+    return organisation_id in access_for(user).member
+
+
+def can_recommend_on_amendments(user, organisation_id: int, committee_id: int | None) -> bool:
+    """The drafting committee recommends; without one, the board. Admins may always."""
+    access = access_for(user)
+    if organisation_id in access.admin:
+        return True
+    if committee_id is not None:
+        return committee_id in access.bodies
+    return organisation_id in access.edit
+
+
+def can_record_votes(user, plan) -> bool:
+    """The meeting's secretary records the votes and adopts: the life cycle's right."""
+    return can_manage_plan_lifecycle(user, plan)
+
+
 def can_tick_measure(user, measure, responsible_ids: Iterable[int] | None = None) -> bool:
     """Secretaries, boards and admins tick any measure; body members their own."""
     access = access_for(user)

@@ -21,15 +21,15 @@ from organisations.selectors import ancestors_of
 
 from .compare import compare_plans
 from .forms import AdoptForm
-from .models import Plan, PlanStatus
+from .meeting.services import proposal_withdraw
+from .meeting.views import merge_adopt
+from .models import Plan, PlanStatus, Proposal
 from .services import (
     meetings_of,
     plan_adopt,
     plan_archive,
     plan_copy,
     plan_delete,
-    plan_propose,
-    plan_withdraw,
 )
 from .views import visible_plan
 
@@ -52,21 +52,8 @@ def _status_change(request: HttpRequest, pk: int, service, success: str) -> Http
 
 @login_required
 @require_POST
-def plan_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
-    public = request.POST.get("public") == "1"
-
-    def propose(*, plan: Plan, by) -> Plan:
-        return plan_propose(plan=plan, by=by, public=public)
-
-    return _status_change(
-        request, pk, propose, _("The plan is proposed: its text is frozen for the meeting.")
-    )
-
-
-@login_required
-@require_POST
 def plan_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _status_change(request, pk, plan_withdraw, _("The plan is a draft again."))
+    return _status_change(request, pk, proposal_withdraw, _("The plan is a draft again."))
 
 
 @login_required
@@ -77,7 +64,10 @@ def plan_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def plan_adopt_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the adoption; a plan proposed to a meeting first merges its amendments."""
     plan = visible_plan(request, pk)
+    if Proposal.objects.filter(plan=plan).exists():
+        return merge_adopt(request, pk)
     require(can_manage_plan_lifecycle(request.user, plan))
     form = AdoptForm(request.POST or None, meetings=meetings_of(plan.organisation))
     if plan.status != PlanStatus.PROPOSED:
@@ -165,6 +155,8 @@ def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 def plan_compare(request: HttpRequest, pk: int) -> HttpResponse:
     """What changed between this plan and an earlier version (its previous one by default)."""
+    from .compare import version_label
+
     plan = visible_plan(request, pk)
     other_pk = int_param(
         request.GET, "with", plan.previous_version_id, min_value=1, max_value=MAX_ID
@@ -174,13 +166,17 @@ def plan_compare(request: HttpRequest, pk: int) -> HttpResponse:
     if other_pk:
         older = get_visible_or_404(request, versions, pk=other_pk)
     changes = compare_plans(older, plan) if older else None
+    # Versions share a title: each is named by its number and status date.
+    choices = list(versions.exclude(pk=plan.pk).order_by("-created_at"))
+    for version in [plan, *choices, *([older] if older else [])]:
+        version.label = version_label(version)
     return render(
         request,
         "plans/compare.html",
         {
             "plan": plan,
             "older": older,
-            "versions": versions.exclude(pk=plan.pk).order_by("-created_at"),
+            "versions": choices,
             "changes": changes,
             "any_changes": any(change.has_changes for change in changes or []),
             "ancestors": _crumbs(plan),

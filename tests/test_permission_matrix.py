@@ -7,10 +7,11 @@ POST that succeeds for one persona cannot change what the next one sees.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.timezone import localdate as _today
 
 from calendar_app.models import Event
 from goals.models import Goal, Measure
@@ -166,6 +167,52 @@ def fresh_plan(status: str = "draft", organisation: str = "rodt-akershus") -> Pl
         meeting = Body.objects.get(organisation=organisation, kind="meeting")
         plan_adopt(plan=plan, meeting=meeting, on=date(2026, 11, 1))
     return plan
+
+
+def proposal_data() -> dict:
+    meeting = Body.objects.get(organisation__slug="rodt-akershus", name="Fylkesårsmøtet")
+    return {
+        "meeting": meeting.pk,
+        "meeting_on": (_today() + timedelta(days=30)).isoformat(),
+        "deadline": (_today() + timedelta(days=14)).isoformat(),
+        "from_members": "on",
+    }
+
+
+PROPOSE = (302, 404, 404, 403, 302, 404, 404, 404)
+SENT = (302, 302, 302, 302, 302, 404, 302, 404)
+
+
+def meeting_plan() -> dict:
+    """A fresh plan proposed to Fylkesårsmøtet, with one amendment by the member."""
+    from organisations.models import User
+    from plans.meeting.services import amendment_submit, plan_propose_to_meeting
+
+    plan = fresh_plan("draft")
+    proposal = plan_propose_to_meeting(
+        plan=plan,
+        meeting=Body.objects.get(organisation=plan.organisation, name="Fylkesårsmøtet"),
+        meeting_on=_today() + timedelta(days=30),
+        deadline=_today() + timedelta(days=14),
+        by=None,
+    )
+    amendment_submit(
+        proposal=proposal,
+        by=User.objects.get(email="medlem@example.org"),
+        values={"action": "delete", "first_line": 2},
+    )
+    return {"pk": plan.pk}
+
+
+def meeting_amendment() -> dict:
+    from plans.models import Amendment
+
+    plan = meeting_plan()["pk"]
+    return {"pk": Amendment.objects.get(proposal__plan_id=plan).pk}
+
+
+def amendment_data() -> dict:
+    return {"sender": "self", "action": "delete", "first_line": "1"}
 
 
 def pending_import() -> dict:
@@ -347,7 +394,10 @@ MATRIX = [
         {"direction": "up"},
         DRAFT_POST_REDIRECT,
     ),
-    ("plans:propose", on("draft", "plan"), "post", {}, (302, 404, 404, 403, 302, 404, 404, 404)),
+    ("plans:propose", on("draft", "plan"), "get", None, (302, 404, 404, 403, 200, 404, 404, 404)),
+    # Without the meeting's details the form comes back with its errors.
+    ("plans:propose", on("draft", "plan"), "post", {}, (302, 404, 404, 403, 200, 404, 404, 404)),
+    ("plans:propose", on("draft", "plan"), "post", proposal_data, PROPOSE),
     (
         "plans:withdraw",
         on("proposed", "plan"),
@@ -377,7 +427,7 @@ MATRIX = [
         on("draft", "plan", "arbeiderpartiet"),
         "post",
         {},
-        (302, 404, 404, 404, 404, 404, 404, 302),
+        (302, 404, 404, 404, 404, 404, 404, 200),
     ),
     (
         "plans:archive",
@@ -1025,6 +1075,61 @@ MATRIX = [
         "post",
         {"confirmation": "wrong"},
         (302, 200, 200, 200, 200, 200, 200, 200),
+    ),
+]
+
+# The annual meeting: a members-only proposal of Rødt Akershus with one amendment
+# by the member; the readers of the proposal see it, Arbeiderpartiet's people do not.
+MEETING_READERS = (302, 200, 200, 200, 200, 404, 200, 404)
+ONLY_THE_SUBMITTER = (302, 200, 403, 403, 403, 404, 403, 404)
+MATRIX += [
+    ("plans:lines", meeting_plan, "get", None, MEETING_READERS),
+    ("plans:lines_pdf", meeting_plan, "get", None, MEETING_READERS),
+    ("plans:amendments", meeting_plan, "get", None, MEETING_READERS),
+    ("plans:booklet_pdf", meeting_plan, "get", None, MEETING_READERS),
+    ("plans:amendment_new", meeting_plan, "get", None, MEETING_READERS),
+    ("plans:amendment_new", meeting_plan, "post", {}, MEETING_READERS),
+    ("plans:amendment_new", meeting_plan, "post", amendment_data, SENT),
+    ("plans:amendment_edit", meeting_amendment, "get", None, ONLY_THE_SUBMITTER),
+    ("plans:amendment_edit", meeting_amendment, "post", {}, ONLY_THE_SUBMITTER),
+    ("plans:amendment_withdraw", meeting_amendment, "get", None, ONLY_THE_SUBMITTER),
+    (
+        "plans:amendment_withdraw",
+        meeting_amendment,
+        "post",
+        {},
+        (302, 302, 403, 403, 403, 404, 403, 404),
+    ),
+    # No drafting committee: the board recommends (and the admin may).
+    (
+        "plans:amendment_recommend",
+        meeting_amendment,
+        "get",
+        None,
+        (302, 403, 403, 200, 200, 404, 403, 404),
+    ),
+    (
+        "plans:amendment_recommend",
+        meeting_amendment,
+        "post",
+        {"recommendation": "adopt", "revision": "1"},
+        (302, 403, 403, 302, 302, 404, 403, 404),
+    ),
+    ("plans:votes", meeting_plan, "get", None, (302, 403, 403, 403, 200, 404, 403, 404)),
+    (
+        "plans:votes",
+        meeting_plan,
+        "post",
+        {"amendment": "1", "outcome": "fell"},
+        (302, 403, 403, 403, 302, 404, 403, 404),
+    ),
+    ("plans:adopt", meeting_plan, "get", None, (302, 403, 403, 403, 200, 404, 403, 404)),
+    (
+        "plans:adopt",
+        meeting_plan,
+        "post",
+        lambda: {"on": _today().isoformat()},
+        (302, 403, 403, 403, 200, 404, 403, 404),  # the amendment has no vote yet
     ),
 ]
 
