@@ -66,7 +66,7 @@ class AmendmentForm(RevisionForm):
     """What an amendment changes (lines or an item), the text, and for whom it is sent."""
 
     sender = forms.ChoiceField(label=_("Sent by"))
-    action = forms.ChoiceField(label=_("Change"), choices=AmendmentAction.choices)
+    action = forms.ChoiceField(label=_("What it changes"), choices=AmendmentAction.choices)
     first_line = forms.IntegerField(
         label=_("From line"),
         required=False,

@@ -68,6 +68,10 @@ class Conflict:
     amendments: list[Amendment]
     chosen: Amendment | None = None
 
+    @property
+    def numbers(self) -> str:
+        return ", ".join(str(amendment.number) for amendment in self.amendments)
+
 
 @dataclass
 class Merge:
