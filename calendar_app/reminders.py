@@ -17,9 +17,10 @@ from django.utils import timezone
 from goals.models import Assignment, Measure, MeasureStatus
 from organisations.models import BodyKind, Organisation, Role, User
 from organisations.permissions import memberships_in_force, positions_in_force
-from plans.models import PlanStatus
+from plans.selectors import in_force
 
 from .models import Delivery, Event, EventStatus, NotificationSettings, ReminderKind
+from .selectors import of_current_versions
 
 DEFAULT_DAYS = (14, 2)
 DELEGATED_DAYS = 14
@@ -72,8 +73,8 @@ def candidates(day: date, organisations: Iterable[Organisation] | None = None) -
     all_days = {d for days in days_by_org.values() for d in days}
     due = list(
         Measure.objects.filter(
+            in_force("goal__plan__"),
             goal__plan__organisation__in=org_by_id,
-            goal__plan__status=PlanStatus.ADOPTED,
             status__in=OPEN,
             recurrence="",
             due_end__in=[day + timedelta(days=d) for d in all_days],
@@ -96,8 +97,8 @@ def candidates(day: date, organisations: Iterable[Organisation] | None = None) -
     if day.weekday() == 0:
         overdue_orgs = set(
             Measure.objects.filter(
+                in_force("goal__plan__"),
                 goal__plan__organisation__in=org_by_id,
-                goal__plan__status=PlanStatus.ADOPTED,
                 status__in=OPEN,
                 recurrence="",
                 due_end__lt=day,
@@ -110,9 +111,9 @@ def candidates(day: date, organisations: Iterable[Organisation] | None = None) -
     # A branch that has not done its share of a delegated measure, two weeks before due.
     pending = list(
         Assignment.objects.filter(
+            in_force("measure__goal__plan__"),
             organisation__in=org_by_id,
             status__in=OPEN,
-            measure__goal__plan__status=PlanStatus.ADOPTED,
             measure__due_end=day + timedelta(days=DELEGATED_DAYS),
         ).values_list("pk", "organisation_id")
     )
@@ -128,7 +129,10 @@ def candidates(day: date, organisations: Iterable[Organisation] | None = None) -
         start = timezone.make_aware(datetime.combine(day + timedelta(days=offset), time()), zone)
         return Q(starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
 
-    events = Event.objects.filter(organisation__in=org_by_id, status=EventStatus.CONFIRMED)
+    # A replaced version's leftover events (of measures it no longer has) remind nobody.
+    events = of_current_versions(Event.objects.all()).filter(
+        organisation__in=org_by_id, status=EventStatus.CONFIRMED
+    )
     tomorrow = list(events.filter(on(1)).values_list("pk", "organisation_id", "visibility"))
     if tomorrow:
         opted_in = set(

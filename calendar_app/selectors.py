@@ -10,8 +10,20 @@ from django.utils import timezone
 
 from organisations.models import Organisation
 from organisations.selectors import with_ancestor_ids
+from plans.selectors import replaced
 
 from .models import CycleEntry, Event, EventStatus
+
+
+def of_current_versions(events: QuerySet[Event]) -> QuerySet[Event]:
+    """Leave out the events of a replaced plan version's measures and annual wheel.
+
+    The measures the new version kept took their events along (goals.carry); what
+    is left on the old version belongs to measures and entries it no longer has.
+    """
+    return events.exclude(replaced("measure__goal__plan__")).exclude(
+        replaced("cycle_entry__plan__")
+    )
 
 
 def calendar_events(user, organisations: Iterable[Organisation]) -> QuerySet[Event]:
@@ -19,7 +31,7 @@ def calendar_events(user, organisations: Iterable[Organisation]) -> QuerySet[Eve
     own_ids = {organisation.pk for organisation in organisations}
     ancestor_ids = with_ancestor_ids(own_ids) - own_ids
     return (
-        Event.objects.visible_to(user)
+        of_current_versions(Event.objects.visible_to(user))
         .filter(
             Q(organisation__in=own_ids) | Q(organisation__in=ancestor_ids, for_descendants=True)
         )

@@ -18,6 +18,7 @@ from organisations.selectors import organisations_of, with_ancestor_ids
 
 from .feeds import feed_ics
 from .models import Event, FeedToken
+from .selectors import of_current_versions
 
 
 def _fingerprint(events) -> tuple[str, datetime | None]:
@@ -50,7 +51,7 @@ def _ics_response(request: HttpRequest, events, name: str) -> HttpResponse:
 def public_events(slug: str):
     organisation = get_object_or_404(Organisation.objects.with_tree_fields(), slug=slug)
     above = [pk for pk in organisation.tree_path if pk != organisation.pk]
-    events = Event.objects.filter(visibility="public").filter(
+    events = of_current_versions(Event.objects.filter(visibility="public")).filter(
         Q(organisation=organisation) | Q(organisation__in=above, for_descendants=True)
     )
     return organisation, events
@@ -69,7 +70,9 @@ def private_events(token: str):
         raise Http404
     person = feed.person
     own = [organisation.pk for organisation in organisations_of(person)]
-    return person, Event.objects.visible_to(person).filter(organisation__in=with_ancestor_ids(own))
+    return person, of_current_versions(Event.objects.visible_to(person)).filter(
+        organisation__in=with_ancestor_ids(own)
+    )
 
 
 @conditional(public_events)

@@ -9,7 +9,8 @@ from django.db.models import Q
 
 from organisations.models import Organisation
 from organisations.permissions import can_see_people
-from plans.models import Plan, PlanStatus
+from plans.models import Plan
+from plans.selectors import in_force
 
 from .models import Goal, Measure, MeasureStatus, ProgressNote
 from .notes import label_occurrences, notes_by_measure
@@ -33,7 +34,8 @@ class Dashboard:
 
 def build_dashboard(user, organisation: Organisation, today: date) -> Dashboard:
     """A fixed number of queries, whatever the number of branches and measures."""
-    visible = Plan.objects.visible_to(user).filter(status=PlanStatus.ADOPTED)
+    # Only the version in force: a plan and the version that replaced it never add up.
+    visible = Plan.objects.visible_to(user).filter(in_force())
     subtree = list(
         Organisation.objects.descendants(organisation, include_self=True).order_by("name")
     )
@@ -50,7 +52,8 @@ def build_dashboard(user, organisation: Organisation, today: date) -> Dashboard:
     below_total = sum((share for _, share in below), start=Progress())
     activity = list(
         ProgressNote.objects.filter(
-            Q(measure__goal__plan__in=plans) | Q(assignment__organisation=organisation)
+            Q(measure__goal__plan__in=plans)
+            | Q(in_force("measure__goal__plan__"), assignment__organisation=organisation)
         )
         .select_related("author", "measure__goal__plan", "assignment__organisation")
         .order_by("-created_at")[:15]

@@ -16,6 +16,7 @@ from organisations.models import Body, Organisation
 from organisations.permissions import access_for
 from organisations.selectors import organisations_of
 from plans.models import Plan
+from plans.selectors import in_force
 
 from .models import Assignment, Goal, Measure, MeasureStatus, Tag
 
@@ -107,7 +108,7 @@ class MeasureFilter(django_filters.FilterSet):
             .order_by("organisation__name", "name")
         )
         self.filters["goal"].queryset = Goal.objects.filter(
-            plan__in=plans.filter(status="adopted"), parent=None
+            plan__in=plans.filter(in_force()), parent=None
         ).order_by("plan__organisation__name", "plan__title", "plan", "section__order", "order")
         self.filters["tags"].queryset = (
             Tag.objects.filter(measures__in=measures).distinct().order_by("name")
@@ -150,9 +151,8 @@ class MeasureFilter(django_filters.FilterSet):
         user = self.request.user
         organisations = organisations & access_for(user).member
         data = self.form.cleaned_data
-        measures = Measure.objects.visible_to(user).filter(
-            goal__plan__status__in=["adopted", "archived"]
-        )
+        # Shares of the version in force only: a replaced version's shares moved on with it.
+        measures = Measure.objects.visible_to(user).filter(in_force("goal__plan__"))
         for name in ("responsible", "goal", "tags", "due"):
             value = data.get(name)
             if value not in (None, "", [], ()):

@@ -14,6 +14,7 @@ from organisations.limits import SHORT_TEXT_MAX_LENGTH, validate_free_text
 from organisations.models import Organisation
 from plans.activity import activity_record
 from plans.models import PlanStatus
+from plans.selectors import superseded
 
 from .models import Assignment, Measure, MeasureStatus, OccurrenceTick, ProgressNote
 
@@ -174,7 +175,7 @@ def assignments_for_new_organisation(*, organisation: Organisation) -> None:
     above = list(organisation.ancestors().values_list("pk", flat=True))
     measures = Measure.objects.filter(
         delegated=True, delegate_kind=organisation.kind, goal__plan__organisation__in=above
-    ).exclude(goal__plan__status=PlanStatus.ARCHIVED)
+    ).exclude(superseded("goal__plan__"))
     Assignment.objects.bulk_create(
         [Assignment(measure=measure, organisation=organisation) for measure in measures],
         ignore_conflicts=True,

@@ -25,6 +25,7 @@ from organisations.permissions import (
     require,
 )
 from organisations.selectors import ancestors_of
+from plans.selectors import in_force, superseded
 from plans.views import visible_plan
 
 from .forms import TickForm
@@ -123,16 +124,19 @@ def my_measures(request: HttpRequest) -> HttpResponse:
     """Measures the person may tick, and the branches' shares of delegated measures."""
     access = access_for(request.user)
     today = timezone.localdate()
-    mine = (
-        Measure.objects.visible_to(request.user)
-        .filter(goal__plan__status="adopted")
-        .filter(Q(goal__plan__organisation__in=access.tick) | Q(responsible__in=access.bodies))
+    current = Measure.objects.visible_to(request.user).filter(in_force("goal__plan__"))
+    mine = current.filter(
+        Q(goal__plan__organisation__in=access.tick) | Q(responsible__in=access.bodies)
     )
     # The organisations to choose from: those whose plans (or shares) are on this page.
     organisations = list(
         Organisation.objects.filter(
             Q(pk__in=mine.values("goal__plan__organisation"))
-            | Q(pk__in=access.tick, assignments__measure__goal__plan__status="adopted")
+            | Q(
+                pk__in=Assignment.objects.filter(
+                    in_force("measure__goal__plan__"), organisation__in=access.tick
+                ).values("organisation")
+            )
         )
         .distinct()
         .order_by("name")
@@ -159,9 +163,11 @@ def my_measures(request: HttpRequest) -> HttpResponse:
         delegated_filter &= Q(assignments__status__in=OPEN, due_end__lt=today)
     elif status:
         delegated_filter &= Q(assignments__status=status)
+    # A measure already listed above is not listed again for its shares (an admin, or
+    # someone on the boards of both levels, ticks the plan and the branches).
     delegated = list(
-        Measure.objects.visible_to(request.user)
-        .filter(delegated_filter, goal__plan__status="adopted", delegated=True)
+        current.filter(delegated_filter, delegated=True)
+        .exclude(pk__in=mine.values("pk"))
         .distinct()
         .with_progress()
         .select_related("goal__plan__organisation")
@@ -228,8 +234,10 @@ def delegation_matrix(request: HttpRequest, pk: int) -> HttpResponse:
 def _filtered_measures(request: HttpRequest):
     from .filters import MeasureFilter
 
+    # A replaced or archived version is history: its measures live on in the version in force.
     base = (
         Measure.objects.visible_to(request.user)
+        .exclude(superseded("goal__plan__"))
         .select_related("goal__plan__organisation", "goal")
         .prefetch_related("responsible", "tags")
         .order_by("goal__plan__organisation__name", "goal__plan", "goal__order", "order", "pk")

@@ -5,11 +5,33 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from goals.models import Goal, Measure
 
-from .models import Plan, Section
+from .models import Plan, PlanStatus, Section
+
+
+def replaced(prefix: str = "") -> Q:
+    """Versions a newer adopted version has taken the place of."""
+    return Q(**{f"{prefix}replaced_by__isnull": False})
+
+
+def superseded(prefix: str = "") -> Q:
+    """Plans no longer in force: archived, or replaced by a newer adopted version.
+
+    ``prefix`` reaches the plan from another model, e.g. ``"goal__plan__"``.
+    """
+    return Q(**{f"{prefix}status": PlanStatus.ARCHIVED}) | replaced(prefix)
+
+
+def in_force(prefix: str = "") -> Q:
+    """The current version of a plan: adopted and not replaced.
+
+    Dashboards, roll-ups, "my measures", feeds and reminders read only these, so
+    a plan and the version that replaced it are never counted together.
+    """
+    return Q(**{f"{prefix}status": PlanStatus.ADOPTED}) & ~superseded(prefix)
 
 
 @dataclass

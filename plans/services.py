@@ -206,7 +206,13 @@ def plan_withdraw(*, plan: Plan, by) -> Plan:
 
 @transaction.atomic
 def plan_adopt(*, plan: Plan, meeting: Body, on: date, by=None) -> Plan:
-    """Record the adoption: the text is immutable from now on."""
+    """Record the adoption: the text is immutable from now on.
+
+    A new version archives the adopted version it revises, in the same transaction,
+    and takes over its progress (goals.carry).
+    """
+    from goals.carry import progress_carry_over
+
     plan = _locked(plan)
     if plan.status not in (PlanStatus.DRAFT, PlanStatus.PROPOSED):
         raise ValidationError(_("Only a draft or proposed plan can be adopted."))
@@ -214,7 +220,8 @@ def plan_adopt(*, plan: Plan, meeting: Body, on: date, by=None) -> Plan:
         raise ValidationError(_("The adopting body must belong to the plan's organisation."))
     if on > timezone.localdate():
         raise ValidationError(_("The adoption date cannot be in the future."))
-    return _set_status(
+    replaced = _replaced_version(plan)
+    adopted = _set_status(
         plan,
         PlanStatus.ADOPTED,
         by=by,
@@ -224,6 +231,50 @@ def plan_adopt(*, plan: Plan, meeting: Body, on: date, by=None) -> Plan:
         adopted_on=on,
         proposed_at=plan.proposed_at or timezone.now(),
     )
+    if replaced is not None:
+        if replaced.status == PlanStatus.ADOPTED:
+            _set_status(
+                replaced,
+                PlanStatus.ARCHIVED,
+                by=by,
+                action="plan.archive",
+                summary=_("%(title)s, replaced by version %(number)s")
+                % {"title": replaced.title, "number": plan.version},
+                archived_at=timezone.now(),
+                replaced_by=plan,
+            )
+        else:
+            replaced.replaced_by = plan
+            replaced.save(update_fields=["replaced_by", "updated_at"])
+        progress_carry_over(old=replaced, new=plan)
+    return adopted
+
+
+# A lineage of versions is short; the bound only guards against a cycle in bad data.
+MAX_VERSIONS = 50
+
+
+def _replaced_version(plan: Plan) -> Plan | None:
+    """The version the plan takes the place of, locked: the nearest adopted one it revises.
+
+    Without an adopted one, the version it was made from if that was archived and not
+    yet replaced (its period ended before the new version was adopted).
+    """
+    seen = {plan.pk}
+    current = plan
+    first = None
+    while current.previous_version_id and current.previous_version_id not in seen:
+        if len(seen) > MAX_VERSIONS:
+            break
+        current = Plan.objects.select_for_update().get(pk=current.previous_version_id)
+        seen.add(current.pk)
+        if first is None:
+            first = current
+        if current.status == PlanStatus.ADOPTED:
+            return current
+    if first is not None and first.status == PlanStatus.ARCHIVED and first.replaced_by_id is None:
+        return first
+    return None
 
 
 @transaction.atomic
@@ -240,6 +291,7 @@ def plan_archive(*, plan: Plan, by) -> Plan:
 def plan_copy(*, plan: Plan, by, new_version: bool) -> Plan:
     """A draft copy: a new version of an adopted plan, or a duplicate to start from."""
     from calendar_app.models import CycleEntry
+    from goals.models import Measure
     from goals.services import goals_copy
 
     if new_version and plan.status not in (PlanStatus.ADOPTED, PlanStatus.ARCHIVED):
@@ -256,6 +308,7 @@ def plan_copy(*, plan: Plan, by, new_version: bool) -> Plan:
         preamble=plan.preamble,
         implements=plan.implements,
         previous_version=plan if new_version else None,
+        version=plan.version + 1 if new_version else 1,
     )
     sections = {}
     for section in plan.sections.order_by("order", "pk"):
@@ -267,8 +320,13 @@ def plan_copy(*, plan: Plan, by, new_version: bool) -> Plan:
             key=section.key,
         )
     goals_copy(source=plan, target=copy, sections=sections)
-    for entry in plan.cycle_entries.all():
+    # A wheel entry that names a measure names the copy of that measure.
+    copied_measures = dict(
+        Measure.objects.filter(goal__plan=copy).order_by("-pk").values_list("key", "pk")
+    )
+    for entry in plan.cycle_entries.select_related("measure"):
         CycleEntry.objects.create(
+            measure_id=copied_measures.get(entry.measure.key) if entry.measure else None,
             organisation=entry.organisation,
             plan=copy,
             title=entry.title,

@@ -25,7 +25,7 @@ from .editing import EditConflict
 from .forms import NewSectionForm, PlanCreateForm, PlanSettingsForm, SectionForm
 from .inline import inline_edit
 from .markup import render_markdown
-from .models import Plan, PlanImport, PlanStatus, Section
+from .models import Plan, PlanImport, PlanStatus, Proposal, Section
 from .selectors import plan_document
 from .services import (
     plan_create,
@@ -41,7 +41,11 @@ def visible_plan(request: HttpRequest, pk: int) -> Plan:
     return get_visible_or_404(
         request,
         Plan.objects.visible_to(request.user).select_related(
-            "organisation", "adopted_by", "implements__organisation", "previous_version"
+            "organisation",
+            "adopted_by",
+            "implements__organisation",
+            "previous_version",
+            "replaced_by",
         ),
         pk=pk,
     )
@@ -83,6 +87,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_write": can_write_plans(request.user, plan.organisation_id),
             "can_manage": can_manage_plan_lifecycle(request.user, plan),
             "can_history": can_history,
+            "proposal": Proposal.objects.filter(plan=plan).select_related("meeting").first(),
             "source_document": (
                 PlanImport.objects.filter(plan=plan).only("pk", "filename").first()
                 if can_history
