@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Activity, Plan, PlanImport, Section
+from .models import Activity, Amendment, Plan, PlanImport, Proposal, Section
 
 
 class SectionInline(admin.TabularInline):
@@ -61,4 +61,32 @@ class PlanImportAdmin(admin.ModelAdmin):
     exclude = ["data", "read"]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Proposal)
+class ProposalAdmin(admin.ModelAdmin):
+    list_display = ["plan", "meeting", "meeting_on", "deadline"]
+    list_select_related = ["plan__organisation", "meeting"]
+    search_fields = ["plan__title", "plan__organisation__name"]
+    readonly_fields = ["plan", "lines", "event", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Amendment)
+class AmendmentAdmin(admin.ModelAdmin):
+    """For support: amendments are written and voted on in the app, not here."""
+
+    list_display = ["number", "proposal", "action", "recommendation", "outcome", "applied"]
+    list_filter = ["action", "recommendation", "outcome"]
+    list_select_related = ["proposal__plan__organisation"]
+    search_fields = ["text", "proposal__plan__title"]
+    readonly_fields = [f.name for f in Amendment._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -8,7 +8,7 @@ access ends with the account; a proposal is for the members unless made public.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth import SESSION_KEY
@@ -16,6 +16,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from calendar_app.reminders import candidates
 from calendar_app.services import feed_token_for
@@ -307,9 +308,12 @@ def test_the_admin_chooses_a_public_proposal_with_the_checkbox(client_for):
         visibility="public",
     )
     admin = client_for("admin")
-    page = admin.get(draft.get_absolute_url()).content.decode()
+    page = admin.get(reverse("plans:propose", args=[draft.pk])).content.decode()
     assert 'name="public"' in page
-    admin.post(reverse("plans:propose", args=[draft.pk]), {"public": "1"})
+    meeting = Body.objects.get(organisation=rodt, name="Landsmøtet")
+    soon = timezone.localdate() + timedelta(days=20)
+    data = {"meeting": meeting.pk, "meeting_on": soon, "deadline": soon, "from_members": "on"}
+    admin.post(reverse("plans:propose", args=[draft.pk]), {**data, "public": "1"})
     draft.refresh_from_db()
     assert draft.status == "proposed" and draft.proposal_public
     other = plan_create(
@@ -321,7 +325,7 @@ def test_the_admin_chooses_a_public_proposal_with_the_checkbox(client_for):
         language="nb",
         visibility="public",
     )
-    admin.post(reverse("plans:propose", args=[other.pk]))
+    admin.post(reverse("plans:propose", args=[other.pk]), data)
     other.refresh_from_db()
     assert other.status == "proposed" and not other.proposal_public
 

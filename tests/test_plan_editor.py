@@ -11,7 +11,7 @@ from goals.models import Goal, Measure
 from goals.services import goal_create, measure_create
 from organisations.models import Body, Organisation
 from plans.models import Activity, Plan
-from plans.services import plan_create, section_create
+from plans.services import plan_create, plan_propose, section_create
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -280,8 +280,9 @@ def test_bad_goal_and_section_input_re_renders_with_a_message(
 
 
 def test_adopt_form_refuses_a_future_date_and_a_foreign_body(client_for, draft):
+    """A plan proposed without a meeting (as before meetings were recorded) is adopted here."""
     admin = client_for("admin")
-    admin.post(reverse("plans:propose", args=[draft.pk]))
+    plan_propose(plan=draft, by=None)
     url = reverse("plans:adopt", args=[draft.pk])
     foreign = Body.objects.get(organisation__slug="rodt", name="Landsmøtet")
     meeting = Body.objects.get(organisation=draft.organisation, name="Fylkesårsmøtet")

@@ -151,7 +151,7 @@ class Amendment(models.Model):
     item_field = models.CharField(max_length=20, blank=True)
     span_start = models.PositiveIntegerField(null=True, blank=True)
     span_end = models.PositiveIntegerField(null=True, blank=True)
-    cited_text = models.TextField(_("cited text"), blank=True)
+    cited_text = models.TextField(_("cited text"), blank=True, max_length=LONG_TEXT_MAX_LENGTH)
     text = models.TextField(_("proposed text"), blank=True, max_length=SHORT_TEXT_MAX_LENGTH)
     justification = models.TextField(
         _("justification"), blank=True, max_length=LONG_TEXT_MAX_LENGTH
