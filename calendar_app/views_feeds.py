@@ -5,14 +5,17 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from django.db.models import Count, Max, Q
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition
 
 from organisations.models import Organisation
+from organisations.names import names_generation
 from organisations.params import token_value
 from organisations.selectors import organisations_of, with_ancestor_ids
 
@@ -22,29 +25,49 @@ from .selectors import of_current_versions
 
 
 def _fingerprint(events) -> tuple[str, datetime | None]:
-    summary = events.aggregate(latest=Max("updated_at"), count=Count("id"))
-    key = f"{summary['latest']}-{summary['count']}"
+    # The sum of the ids tells a changed set of events from another of the same size.
+    summary = events.aggregate(latest=Max("updated_at"), count=Count("id"), ids=Sum("id"))
+    key = f"{summary['latest']}-{summary['count']}-{summary['ids']}"
     return hashlib.sha256(key.encode()).hexdigest()[:32], summary["latest"]
+
+
+def _feed_state(request, events_for, kwargs) -> tuple:
+    """(subject, events, etag, last modified), worked out once per request."""
+    state = request.__dict__.get("_feed_state")
+    if state is None:
+        subject, events = events_for(**kwargs)
+        state = request._feed_state = (subject, events, *_fingerprint(events))
+    return state
 
 
 def conditional(events_for):
     """ETag and Last-Modified from the feed's events, so unchanged feeds answer 304."""
 
     def etag(request, **kwargs):
-        return _fingerprint(events_for(**kwargs)[1])[0]
+        return _feed_state(request, events_for, kwargs)[2]
 
     def last_modified(request, **kwargs):
-        return _fingerprint(events_for(**kwargs)[1])[1]
+        return _feed_state(request, events_for, kwargs)[3]
 
     return condition(etag_func=etag, last_modified_func=last_modified)
 
 
-def _ics_response(request: HttpRequest, events, name: str) -> HttpResponse:
-    body = feed_ics(
-        events.select_related("organisation").order_by("starts_at"),
-        name=name,
-        base_url=request.build_absolute_uri("/")[:-1],
-    )
+def _ics_response(request: HttpRequest, events, name: str, etag: str) -> HttpResponse:
+    """The feed, from the cache while its events, names and language are the same.
+
+    Calendar clients fetch every few minutes, most without conditional headers.
+    """
+    base_url = request.build_absolute_uri("/")[:-1]
+    parts = (etag, name, base_url, names_generation(), get_language() or "")
+    key = "feed:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+    body = cache.get(key)
+    if body is None:
+        body = feed_ics(
+            events.select_related("organisation").order_by("starts_at"),
+            name=name,
+            base_url=base_url,
+        )
+        cache.set(key, body, 60 * 60 * 24)
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 
@@ -78,8 +101,8 @@ def private_events(token: str):
 @conditional(public_events)
 def public_feed(request: HttpRequest, slug: str) -> HttpResponse:
     """/org/<slug>/calendar.ics: the public events, with those from above meant for it."""
-    organisation, events = public_events(slug)
-    response = _ics_response(request, events, organisation.name)
+    organisation, events, etag, _latest = _feed_state(request, public_events, {"slug": slug})
+    response = _ics_response(request, events, organisation.name, etag)
     response["Content-Disposition"] = f'inline; filename="{organisation.slug}.ics"'
     return response
 
@@ -88,5 +111,5 @@ def public_feed(request: HttpRequest, slug: str) -> HttpResponse:
 @conditional(private_events)
 def private_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The person's own feed: the events of all their organisations they may see."""
-    _person, events = private_events(token)
-    return _ics_response(request, events, _("My organisations"))
+    _person, events, etag, _latest = _feed_state(request, private_events, {"token": token})
+    return _ics_response(request, events, _("My organisations"), etag)

@@ -35,6 +35,12 @@ PLAN_PAGES = {
         "duplicate",
         "delete",
         "original",
+        "lines",
+        "lines_pdf",
+        "amendments",
+        "amendment_new",
+        "booklet_pdf",
+        "votes",
     )
 } | {"goals:delegation"}
 # Our URLs whose ``slug`` names an organisation (every ``slug`` of ours does).

@@ -67,3 +67,23 @@ class MfaRequiredMiddleware:
         if request.htmx:
             return HttpResponseClientRedirect(url)
         return redirect(url)
+
+
+class NotModifiedKeepsPolicyMiddleware:
+    """A 304 carries no Content-Security-Policy, so the browser keeps the one of its copy.
+
+    The page in the browser's cache holds the nonce of the response that brought
+    it; a 304 with a fresh nonce would replace the stored policy and block the
+    page's own scripts.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 304:
+            for header in ("Content-Security-Policy", "Content-Security-Policy-Report-Only"):
+                if header in response:
+                    del response[header]
+        return response

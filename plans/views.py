@@ -3,8 +3,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import condition, require_GET, require_POST
 
 from goals.due import DueParseError, parse_due
 from goals.ticking import annotate_document
@@ -26,6 +28,7 @@ from .forms import NewSectionForm, PlanCreateForm, PlanSettingsForm, SectionForm
 from .inline import inline_edit
 from .markup import render_markdown
 from .models import Plan, PlanImport, PlanStatus, Proposal, Section
+from .page_cache import cached_document, cached_page, page_etag, page_key, with_last_activity
 from .selectors import plan_document
 from .services import (
     plan_create,
@@ -37,18 +40,18 @@ from .services import (
 )
 
 
-def visible_plan(request: HttpRequest, pk: int) -> Plan:
-    return get_visible_or_404(
-        request,
-        Plan.objects.visible_to(request.user).select_related(
-            "organisation",
-            "adopted_by",
-            "implements__organisation",
-            "previous_version",
-            "replaced_by",
-        ),
-        pk=pk,
+def _readable_plans(request: HttpRequest):
+    return Plan.objects.visible_to(request.user).select_related(
+        "organisation",
+        "adopted_by",
+        "implements__organisation",
+        "previous_version",
+        "replaced_by",
     )
+
+
+def visible_plan(request: HttpRequest, pk: int) -> Plan:
+    return get_visible_or_404(request, _readable_plans(request), pk=pk)
 
 
 def editable_plan(request: HttpRequest, pk: int) -> Plan:
@@ -69,11 +72,54 @@ def editable_section(request: HttpRequest, pk: int) -> Section:
     return section
 
 
+def _page_plan(request: HttpRequest, pk: int) -> Plan | None:
+    """What the page's key needs of the plan, in one light query, once per request."""
+    cached = request.__dict__.setdefault("_page_plans", {})
+    if pk not in cached:
+        plans = Plan.objects.visible_to(request.user).only(
+            "pk", "revision", "status", "organisation_id"
+        )
+        cached[pk] = with_last_activity(plans).filter(pk=pk).first()
+    return cached[pk]
+
+
+def _page_key(request: HttpRequest, pk: int) -> str | None:
+    plan = _page_plan(request, pk)
+    return page_key(request, plan) if plan is not None else None
+
+
+def _plan_etag(request: HttpRequest, pk: int) -> str | None:
+    return page_etag(request, _page_key(request, pk))
+
+
+@condition(etag_func=_plan_etag)
+@cache_control(private=True, no_cache=True)
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan as members read it: the page, or its document, from the cache while they hold."""
+    if _page_plan(request, pk) is None:
+        visible_plan(request, pk)  # 404, or the login page for a visitor
+    return cached_page(request, _page_key(request, pk), lambda: _plan_page(request, pk))
+
+
+def _plan_page(request: HttpRequest, pk: int) -> HttpResponse:
     plan = visible_plan(request, pk)
-    document = plan_document(plan)
-    if plan.status == PlanStatus.ADOPTED:
-        annotate_document(request.user, document, plan)
+    plan.last_activity = _page_plan(request, pk).last_activity
+
+    def render_document(csrf_placeholder: str) -> str:
+        document = plan_document(plan)
+        if plan.status == PlanStatus.ADOPTED:
+            annotate_document(request.user, document, plan)
+        return render_to_string(
+            "plans/_document.html",
+            {
+                "plan": plan,
+                "document": document,
+                "cycle": plan.cycle_entries.order_by("month", "day", "pk"),
+                "csrf_token": csrf_placeholder,
+                "next_url": plan.get_absolute_url(),
+            },
+        )
+
     can_history = can_read_drafts(request.user, plan.organisation)
     return render(
         request,
@@ -81,8 +127,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "plan": plan,
             "ancestors": [*ancestors_of(plan.organisation), plan.organisation],
-            "document": document,
-            "cycle": plan.cycle_entries.order_by("month", "day", "pk"),
+            "document_html": cached_document(request, plan, render_document),
             "can_edit": can_edit_plan(request.user, plan),
             "can_write": can_write_plans(request.user, plan.organisation_id),
             "can_manage": can_manage_plan_lifecycle(request.user, plan),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from ..audit import audit
 from ..models import Membership, MembershipSource, Organisation, RegisterImport, User
+from ..names import names_changed
 from .plan import RegisterPlan, plan_register
 from .readers import (
     FIELDS,
@@ -178,6 +179,8 @@ def register_import_apply(
         changed, ["organisation", "member_number", "source", "ends_on"], batch_size=BATCH_SIZE
     )
     User.objects.bulk_update(people, ["name", "email"], batch_size=BATCH_SIZE)
+    if people:
+        names_changed()  # bulk_update sends no signal; cached pages show these names
 
     ended = [membership.pk for membership in plan.ended] if end_missing else []
     if ended:

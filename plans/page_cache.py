@@ -1,0 +1,172 @@
+"""Rendered once, read many times: the plan page's document and its conditional answer.
+
+What members read most is the plan's text with its progress, and that changes
+only when a service writes to the plan, which every one of them logs. So the
+rendered document is cached under a key made of what it depends on:
+
+- the plan's stamp: its id, revision and status and the newest entry of its
+  activity log (every edit, reorder, tick, note, measurement, wheel change and
+  adoption writes one, in the same transaction as the change);
+- the names it shows that live outside the plan (people, bodies,
+  organisations): a token replaced whenever one of them is saved or deleted;
+- the reader's class: a visitor, a member (notes and names) or someone who
+  ticks (the organisations they tick for and the bodies they sit in);
+- the language and the day (overdue marks and the date fields count from today).
+
+A write changes the stamp, so the next read renders anew; nothing is deleted
+or expired by hand, and a stale page cannot be served. The cache is Django's:
+Redis in production, local memory on a developer's machine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.db.models import Max, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.middleware.csrf import get_token
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+
+from organisations.names import names_generation
+from organisations.permissions import access_for
+
+from .models import Activity, Plan, PlanStatus
+
+CSRF_PLACEHOLDER = "__handlingsplan_csrf__"
+TIMEOUT = 60 * 60 * 24 * 7  # unused entries age out; keys change with every write
+
+
+def plan_stamp(plan: Plan) -> str:
+    """Changes with every write to the plan: the newest entry of its activity log."""
+    last = getattr(plan, "last_activity", None)
+    if last is None:
+        last = Activity.objects.filter(plan_id=plan.pk).aggregate(last=Max("pk"))["last"] or 0
+        plan.last_activity = last
+    return f"{plan.pk}.{plan.revision}.{plan.status}.{last}"
+
+
+def with_last_activity(plans):
+    """Plans annotated with their newest log entry, so the stamp costs no query of its own."""
+    newest = Activity.objects.filter(plan=OuterRef("pk")).order_by("-pk").values("pk")[:1]
+    return plans.annotate(last_activity=Coalesce(Subquery(newest), Value(0)))
+
+
+def reader_class(user, plan: Plan) -> str:
+    """What changes what the document shows: members' content, and who may tick what."""
+    access = access_for(user)
+    member = plan.organisation_id in access.member
+    if plan.status != PlanStatus.ADOPTED or not (access.tick or access.bodies):
+        return "member" if member else "public"
+    rights = f"{sorted(access.tick)}|{sorted(access.bodies)}"
+    return f"{'member' if member else 'public'}-tick-{_digest(rights)[:16]}"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def document_key(plan: Plan, user) -> str:
+    parts = (
+        plan_stamp(plan),
+        names_generation(),
+        reader_class(user, plan),
+        translation.get_language() or settings.LANGUAGE_CODE,
+        timezone.localdate().isoformat(),
+    )
+    return "plan-document:" + _digest(":".join(parts))
+
+
+def cached_document(request, plan: Plan, render) -> SafeString:
+    """The document as ``render()`` makes it, from the cache when nothing it shows changed.
+
+    The forms in it carry a placeholder where the CSRF token goes; each reader
+    gets their own token put in, so one reader's token is never served to another.
+    """
+    key = document_key(plan, request.user)
+    html = cache.get(key)
+    if html is None:
+        html = render(CSRF_PLACEHOLDER)
+        cache.set(key, html, TIMEOUT)
+    if CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    return mark_safe(html)  # noqa: S308 - rendered by our templates, escaped there
+
+
+def page_etag(request, key: str | None) -> str | None:
+    """The validator of a page kept under ``key``, tied to the reader's CSRF secret."""
+    if key is None:
+        return None
+    cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+    return _digest(f"{key}:{cookie}")[:40]
+
+
+# The whole page, for a reader who comes back. What differs from request to
+# request in a page that is otherwise the same — the CSP nonce and the CSRF
+# token — is taken out before it is stored and put back for each reader.
+NONCE_PLACEHOLDER = "__handlingsplan_nonce__"
+
+
+def _rights(user) -> str:
+    access = access_for(user)
+    sets = (access.member, access.officer, access.tick, access.edit, access.admin, access.bodies)
+    return _digest("|".join(str(sorted(ids)) for ids in sets))
+
+
+def page_key(request, plan: Plan) -> str | None:
+    """Everything the whole plan page shows, or None when it must be rendered as it is."""
+    if request.GET or len(get_messages(request)):
+        return None  # query strings are not cached; a message is shown once
+    user = request.user
+    mine = ""
+    if user.is_authenticated:
+        from organisations.selectors import organisations_of
+
+        mine = ",".join(str(o.pk) for o in organisations_of(user))
+    parts = (
+        document_key(plan, user),
+        _rights(user),
+        str(getattr(user, "pk", "") or ""),
+        mine,
+        request.path,
+        "htmx" if getattr(request, "htmx", False) else "",
+    )
+    return "plan-page:" + _digest(":".join(parts))
+
+
+def cached_page(request, key: str | None, render):
+    """The response of ``render()``, kept as text under ``key`` and served again with this
+    request's nonce and CSRF token. Only a plain 200 HTML page is kept."""
+    from django.http import HttpResponse
+
+    body = cache.get(key) if key else None
+    if body is None:
+        response = render()
+        if key is None or response.status_code != 200 or response.cookies:
+            return response
+        html = response.content.decode()
+        token = _rendered_csrf_token(html)
+        if token:
+            html = html.replace(token, CSRF_PLACEHOLDER)
+        nonce = str(getattr(request, "csp_nonce", "") or "")
+        if nonce:
+            html = html.replace(nonce, NONCE_PLACEHOLDER)
+        cache.set(key, html, TIMEOUT)
+        return response
+    if CSRF_PLACEHOLDER in body:
+        body = body.replace(CSRF_PLACEHOLDER, get_token(request))
+    if NONCE_PLACEHOLDER in body:
+        body = body.replace(NONCE_PLACEHOLDER, str(request.csp_nonce))
+    return HttpResponse(body)
+
+
+def _rendered_csrf_token(html: str) -> str:
+    marker = 'name="csrfmiddlewaretoken" value="'
+    start = html.find(marker)
+    if start < 0:
+        return ""
+    start += len(marker)
+    return html[start : html.index('"', start)]
