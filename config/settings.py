@@ -257,6 +257,8 @@ CACHES = {
         else {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "KEY_PREFIX": "handlingsplan",
+            # Plan pages keep one entry per measure: room for a few large plans.
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     )
 }

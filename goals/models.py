@@ -118,19 +118,32 @@ class MeasureQuerySet(models.QuerySet["Measure"]):
         return self.filter(goal__plan__in=Plan.objects.visible_to(user))
 
     def with_progress(self) -> MeasureQuerySet:
-        """What the follow-up controls read, fetched in a fixed number of queries."""
+        """What the follow-up controls read, fetched in a fixed number of queries.
+
+        Into plain lists (``bodies``, ``tag_list``, ``tick_list``, ``assignment_list``,
+        ``delegate_list``): a related manager and a queryset per measure and relation
+        cost more than the queries themselves on a plan of hundreds of measures.
+        """
         return self.select_related("completed_by").prefetch_related(
-            "responsible",
-            "tags",
-            "ticks",
-            "delegate_to",  # the names a delegation to chosen organisations shows
+            models.Prefetch("responsible", to_attr="_bodies"),
+            models.Prefetch("tags", to_attr="_tags"),
+            models.Prefetch("ticks", to_attr="_ticks"),
+            # the names a delegation to chosen organisations shows
+            models.Prefetch("delegate_to", to_attr="_delegates"),
             models.Prefetch(
                 "assignments",
                 queryset=Assignment.objects.select_related("organisation").order_by(
                     "organisation__name"
                 ),
+                to_attr="_assignments",
             ),
         )
+
+
+def _fetched(instance: models.Model, attr: str, relation: str) -> list:
+    """The list prefetched into ``attr`` (with_progress), else what the relation holds."""
+    cached = instance.__dict__.get(attr)
+    return cached if cached is not None else list(getattr(instance, relation).all())
 
 
 # How a delegation to every organisation of a kind below reads on the page.
@@ -248,6 +261,28 @@ class Measure(models.Model):
     def recurrence_text(self, value: str) -> None:
         self.recurrence_wording = value or ""
 
+    @property
+    def bodies(self) -> list[Body]:
+        """The responsible bodies."""
+        return _fetched(self, "_bodies", "responsible")
+
+    @property
+    def tag_list(self) -> list[Tag]:
+        return _fetched(self, "_tags", "tags")
+
+    @property
+    def tick_list(self) -> list[OccurrenceTick]:
+        return _fetched(self, "_ticks", "ticks")
+
+    @property
+    def assignment_list(self) -> list[Assignment]:
+        return _fetched(self, "_assignments", "assignments")
+
+    @property
+    def delegate_list(self) -> list[Organisation]:
+        """The organisations chosen by name for a delegation."""
+        return _fetched(self, "_delegates", "delegate_to")
+
     def occurrences(self) -> list:
         """The dates this recurring measure falls on within its plan's period."""
         plan = self.goal.plan
@@ -260,7 +295,7 @@ class Measure(models.Model):
         if self.delegate_kind:
             below = self.goal.plan.organisation.descendants()
             return below.filter(kind=self.delegate_kind, closed_on__isnull=True)
-        return self.delegate_to.all()
+        return self.delegate_to.all()  # a queryset: callers filter it further
 
     @property
     def delegation_text(self) -> str:
@@ -269,7 +304,7 @@ class Measure(models.Model):
             return ""
         if self.delegate_kind:
             return str(DELEGATION_WORDS.get(self.delegate_kind, DELEGATION_WORDS[""]))
-        return ", ".join(organisation.name for organisation in self.delegate_to.all())
+        return ", ".join(organisation.name for organisation in self.delegate_list)
 
     @property
     def is_overdue(self) -> bool:

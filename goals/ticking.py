@@ -65,11 +65,11 @@ def measure_state(
     access = access_for(user)
     plan = measure.goal.plan
     organisation_id = plan.organisation_id
-    responsible = {body.pk for body in measure.responsible.all()}
+    responsible = {body.pk for body in measure.bodies}
     can_tick = plan_adopted and (
         organisation_id in access.tick or bool(access.bodies & responsible)
     )
-    ticks = [tick for tick in measure.ticks.all() if tick.assignment_id is None]
+    ticks = [tick for tick in measure.tick_list if tick.assignment_id is None]
     today = timezone.localdate()
     state = MeasureState(
         measure=measure,
@@ -91,7 +91,7 @@ def measure_state(
         done = {tick.occurrence for tick in ticks}
         state.occurrences = [OccurrenceState(day, day in done) for day in measure.occurrences()]
     if measure.delegated:
-        assignments = list(measure.assignments.all())
+        assignments = measure.assignment_list
         state.assignments_total = len(assignments)
         state.assignments_done = sum(a.status == MeasureStatus.DONE for a in assignments)
         if plan_adopted:

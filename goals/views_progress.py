@@ -70,12 +70,10 @@ def measure_tick_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.POST.get("assignment"):
         # Only an assignment of this very measure; a forged or foreign id is refused.
         assignment_pk = int_param(request.POST, "assignment", min_value=1, max_value=MAX_ID)
-        assignment = next((a for a in measure.assignments.all() if a.pk == assignment_pk), None)
+        assignment = next((a for a in measure.assignment_list if a.pk == assignment_pk), None)
         require(assignment is not None and can_tick_assignment(request.user, assignment))
     else:
-        require(
-            can_tick_measure(request.user, measure, [body.pk for body in measure.responsible.all()])
-        )
+        require(can_tick_measure(request.user, measure, [body.pk for body in measure.bodies]))
     occurrence = date_param(request.POST, "occurrence")
     form = TickForm(request.POST)
     error = ""

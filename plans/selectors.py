@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q
 
 from goals.models import Goal, Measure
+from goals.prefetch import attach_progress
 
 from .models import Plan, PlanStatus, Section
 
@@ -62,7 +63,7 @@ def plan_document(plan: Plan, *, section: Section | None = None) -> list[Section
         .prefetch_related(
             Prefetch(
                 "measures",
-                queryset=Measure.objects.order_by("order", "pk").with_progress(),
+                queryset=Measure.objects.order_by("order", "pk").select_related("completed_by"),
             ),
             "targets",
         )
@@ -70,6 +71,7 @@ def plan_document(plan: Plan, *, section: Section | None = None) -> list[Section
     )
     for goal in goals:
         goal.plan = plan  # measures reach their plan through the goal without a query
+    attach_progress([measure for goal in goals for measure in goal.measures.all()])
     nodes = {goal.pk: GoalNode(goal) for goal in goals}
     by_section: dict[int | None, list[GoalNode]] = defaultdict(list)
     for goal in goals:
@@ -80,6 +82,20 @@ def plan_document(plan: Plan, *, section: Section | None = None) -> list[Section
     document = [SectionNode(None, by_section[None])] if by_section[None] else []
     document += [SectionNode(section, by_section[section.pk]) for section in sections]
     return document
+
+
+def document_measures(document: list[SectionNode]) -> list[Measure]:
+    """Every measure of a plan_document(), in reading order."""
+    measures: list[Measure] = []
+
+    def walk(nodes: list[GoalNode]) -> None:
+        for node in nodes:
+            measures.extend(node.goal.measures.all())
+            walk(node.subgoals)
+
+    for section_node in document:
+        walk(section_node.goals)
+    return measures
 
 
 def goal_node(goal: Goal) -> GoalNode:

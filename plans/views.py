@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_GET, require_POST
@@ -28,8 +28,16 @@ from .forms import NewSectionForm, PlanCreateForm, PlanSettingsForm, SectionForm
 from .inline import inline_edit
 from .markup import render_markdown
 from .models import Plan, PlanImport, PlanStatus, Proposal, Section
-from .page_cache import cached_document, cached_page, page_etag, page_key, with_last_activity
-from .selectors import plan_document
+from .page_cache import (
+    cached_document,
+    cached_page,
+    measure_context_key,
+    page_etag,
+    page_key,
+    render_measures,
+    with_last_activity,
+)
+from .selectors import document_measures, plan_document
 from .services import (
     plan_create,
     plan_update,
@@ -109,6 +117,13 @@ def _plan_page(request: HttpRequest, pk: int) -> HttpResponse:
         document = plan_document(plan)
         if plan.status == PlanStatus.ADOPTED:
             annotate_document(request.user, document, plan)
+        context = {"csrf_token": csrf_placeholder, "next_url": plan.get_absolute_url()}
+        template = get_template("plans/_measure.html")
+        render_measures(
+            document_measures(document),
+            measure_context_key(plan),
+            lambda measure: template.render({**context, "measure": measure}),
+        )
         return render_to_string(
             "plans/_document.html",
             {
