@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from organisations.models import Membership, OrganisationAdmin, Position, User
 from organisations.personal_data import name_pattern, records, register, scrub
 
-from .models import Activity
+from .models import Activity, Amendment
 
 # Entries about people: their summary names someone else, so a person's own
 # download shows only that they did it.
@@ -30,7 +30,29 @@ def collect(person: User):
         .select_related("organisation", "plan")
         .order_by("created_at", "pk")
     )
+    amendments = (
+        Amendment.objects.filter(submitter=person)
+        .select_related("proposal__plan__organisation", "for_organisation", "for_body")
+        .order_by("created_at", "pk")
+    )
     return [
+        records(
+            "amendments",
+            _("Amendments you sent"),
+            amendments,
+            [
+                "created_at",
+                ("plan", _("plan"), lambda a: str(a.proposal.plan)),
+                "number",
+                ("action", _("change"), lambda a: a.get_action_display()),
+                ("lines", _("lines"), lambda a: a.lines_label),
+                "text",
+                "justification",
+                ("for", _("on behalf of"), lambda a: str(a.for_organisation or a.for_body or "")),
+                "withdrawn_at",
+                ("outcome", _("vote"), lambda a: a.get_outcome_display()),
+            ],
+        ),
         records(
             "activity",
             _("Activity log entries you made"),
@@ -42,7 +64,7 @@ def collect(person: User):
                 ("action", _("action"), lambda entry: entry.action_label),
                 ("summary", _("summary"), _summary),
             ],
-        )
+        ),
     ]
 
 

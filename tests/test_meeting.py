@@ -665,3 +665,20 @@ def test_the_meeting_pages_have_no_html_errors(proposal, member, admin, client_f
         if m.get("type") == "error"
     ]
     assert errors == []
+
+
+def test_a_members_amendments_are_in_their_data_download(proposal, member, client_for):
+    amendment_submit(
+        proposal=proposal,
+        by=member,
+        values={"action": "replace", "first_line": 1, "text": "Min tekst", "justification": "Mitt"},
+    )
+    data = client_for("member").get(reverse("personal_data:download")).json()
+    sent = data["plans"]["amendments"]
+    assert [(a["number"], a["text"], a["justification"]) for a in sent] == [
+        (1, "Min tekst", "Mitt")
+    ]
+    assert (
+        client_for("board").get(reverse("personal_data:download")).json()["plans"]["amendments"]
+        == []
+    )
