@@ -682,3 +682,41 @@ def test_a_members_amendments_are_in_their_data_download(proposal, member, clien
         client_for("board").get(reverse("personal_data:download")).json()["plans"]["amendments"]
         == []
     )
+
+
+def test_a_new_measure_after_a_deleted_one_and_a_goal_after_the_preamble(proposal, member, admin):
+    measure = first_measure(proposal)
+    amendment_submit(proposal=proposal, by=member, values={"action": "delete", "measure": measure})
+    amendment_submit(
+        proposal=proposal,
+        by=member,
+        values={"action": "new_measure", "measure": measure, "text": "Erstatter det slettede"},
+    )
+    amendment_submit(
+        proposal=proposal,
+        by=member,
+        values={"action": "new_goal", "first_line": 1, "text": "Nytt mål\nMed en beskrivelse"},
+    )
+    vote_all(proposal, admin, {1: "adopted", 2: "adopted", 3: "adopted"})
+    plan = proposal_adopt(proposal=proposal, on=TODAY(), by=admin)
+    assert not Measure.objects.filter(pk=measure.pk).exists()
+    assert Measure.objects.get(goal=measure.goal, text="Erstatter det slettede")
+    goal = Goal.objects.get(plan=plan, title="Nytt mål")
+    assert goal.description == "Med en beskrivelse"
+    assert goal.section == plan.sections.order_by("order", "pk").first()
+
+
+def test_an_amendment_whose_cited_words_changed_is_not_merged_blindly(proposal, member, admin):
+    from plans.meeting.services import proposal_withdraw
+
+    measure = first_measure(proposal)
+    amendment = amendment_submit(
+        proposal=proposal, by=member, values={"action": "replace", "measure": measure, "text": "Ny"}
+    )
+    amendment_vote(amendment=amendment, outcome="adopted", by=admin)
+    Measure.objects.filter(pk=measure.pk).update(text="Skrevet om i mellomtiden")
+    assert [a.number for a in merge_of(proposal).stale] == [1]
+    with pytest.raises(ValidationError, match="endret"):
+        proposal_adopt(proposal=proposal, on=TODAY(), by=admin)
+    assert Measure.objects.get(pk=measure.pk).text == "Skrevet om i mellomtiden"
+    proposal_withdraw(plan=proposal.plan, by=admin)

@@ -79,6 +79,9 @@ class Merge:
     additions: list[Amendment] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     pending: list[Amendment] = field(default_factory=list)
+    # Adopted amendments whose cited words are no longer where they were (the plan
+    # went back to draft and was edited after they were sent).
+    stale: list[Amendment] = field(default_factory=list)
 
     @property
     def unresolved(self) -> list[Conflict]:
@@ -122,6 +125,11 @@ def _current_texts(refs: set[tuple[str, int, str]]) -> dict[tuple[str, int, str]
             for name in names:
                 texts[(kind, row["pk"], name)] = row[name] or ""
     return texts
+
+
+def _still_cited(amendment: Amendment, text: str) -> bool:
+    start, end = amendment.span_start or 0, amendment.span_end or 0
+    return " ".join(text[start:end].split()) == " ".join(amendment.cited_text.split())
 
 
 def _edit(amendment: Amendment, text: str) -> Edit:
@@ -176,7 +184,11 @@ def merge_of(proposal: Proposal, choices: dict[str, int] | None = None) -> Merge
     by_item = defaultdict(list)
     for amendment in edited:
         ref = (amendment.item_kind, amendment.item_id, amendment.item_field)
-        by_item[ref].append(_edit(amendment, texts.get(ref, "")))
+        text = texts.get(ref)
+        if text is None or not _still_cited(amendment, text):
+            merge.stale.append(amendment)
+            continue
+        by_item[ref].append(_edit(amendment, text))
     for ref, edits in sorted(by_item.items(), key=lambda item: min(e.start for e in item[1])):
         kind, pk, name = ref
         old = texts.get(ref, "")
@@ -233,7 +245,10 @@ def _add_goal(plan: Plan, amendment: Amendment, after) -> object:
 
     title, _sep, description = amendment.adopted_text.partition("\n")
     if after is None:  # cited a section or the preamble: the goal ends its section
-        section = Section.objects.filter(pk=amendment.item_id).first() or plan.sections.first()
+        section = None
+        if amendment.item_kind == "section":
+            section = Section.objects.filter(pk=amendment.item_id, plan=plan).first()
+        section = section or plan.sections.order_by("order", "pk").first()
         siblings = Goal.objects.filter(plan=plan, section=section, parent=None)
         order = (max(siblings.values_list("order", flat=True), default=0)) + 1
         parent = None
@@ -288,6 +303,15 @@ def _write_addition(plan: Plan, amendment: Amendment, placed: dict) -> object:
 
 
 def _check_ready(merge: Merge) -> None:
+    if merge.stale:
+        numbers = ", ".join(str(a.number) for a in merge.stale)
+        raise ValidationError(
+            _(
+                "The text that amendments %(numbers)s cite has changed since they were sent. "
+                "Take the plan back to draft and work them in by hand."
+            )
+            % {"numbers": numbers}
+        )
     if merge.pending:
         numbers = ", ".join(str(a.number) for a in merge.pending)
         raise ValidationError(
@@ -320,13 +344,14 @@ def proposal_adopt(
         raise ValidationError(_("The plan is no longer proposed: someone has adopted it already."))
     merge = merge_of(proposal, choices)
     _check_ready(merge)
+    # New goals and measures first: one may follow an item another amendment deletes.
+    placed: dict = {}
+    for amendment in sorted(merge.additions, key=lambda a: a.number):
+        amendment.result_key = _write_addition(plan, amendment, placed).key
     for change in merge.changes:
         _write_change(change)
         for amendment in change.amendments:
             amendment.result_key = change.key or None
-    placed: dict = {}
-    for amendment in sorted(merge.additions, key=lambda a: a.number):
-        amendment.result_key = _write_addition(plan, amendment, placed).key
     for amendment in merge.applied:
         amendment.applied = True
         amendment.save(update_fields=["applied", "result_key", "updated_at"])
