@@ -12,7 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import condition, require_POST
 
 from organisations.models import Organisation
 from organisations.params import MAX_ID, choice_param, date_param, int_param
@@ -276,6 +277,14 @@ def measure_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _export_etag(request: HttpRequest, fmt: str) -> str:
+    from plans.page_cache import everything_stamp, reader_validator
+
+    return reader_validator(request, everything_stamp(), fmt)
+
+
+@condition(etag_func=_export_etag)
+@cache_control(private=True, no_cache=True)
 def measure_export(request: HttpRequest, fmt: str) -> HttpResponse:
     from .export import as_csv, as_xlsx, build_rows
 

@@ -223,3 +223,23 @@ def measure_context_key(plan: Plan) -> str:
             timezone.localdate().isoformat(),
         )
     )
+
+
+def everything_stamp() -> str:
+    """Changes with any write to any plan, name or right: for rare, wide reads (exports)."""
+    last = Activity.objects.aggregate(last=Max("pk"))["last"] or 0
+    return f"{last}:{names_generation()}"
+
+
+def reader_validator(request, *parts: str) -> str:
+    """A validator for a download that shows what ``parts`` name, as this reader sees it."""
+    user = request.user
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    common = (
+        _rights(user),
+        str(getattr(user, "pk", "") or ""),
+        language,
+        timezone.localdate().isoformat(),
+        request.get_full_path(),
+    )
+    return _digest(":".join((*parts, *common)))[:40]

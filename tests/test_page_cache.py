@@ -314,3 +314,39 @@ def test_a_name_changed_by_the_register_renews_the_names_of_cached_pages(client_
     apply(admin, register_import, plan)
     assert User.objects.filter(name="Kari Nordmann").exists()
     assert names_generation() != before
+
+
+def test_exports_and_meeting_papers_answer_304_until_something_changes(client_for, asker_plan):
+    member = client_for("member")
+    url = reverse("goals:export", args=["csv"])
+    etag = member.get(url)["ETag"]
+    assert member.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    measure_tick(measure=one_off(asker_plan), by=User.objects.get(email="sekretaer@example.org"))
+    assert member.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
+    assert client_for("secretary").get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_the_amendment_booklet_is_made_anew_when_an_amendment_comes(client_for):
+    from plans.meeting.services import amendment_submit, plan_propose_to_meeting
+
+    akershus = Plan.objects.get(organisation__slug="rodt-akershus", status="adopted")
+    admin = User.objects.get(email="admin@example.org")
+    draft = plan_copy(plan=akershus, by=admin, new_version=True)
+    proposal = plan_propose_to_meeting(
+        plan=draft,
+        meeting=Body.objects.get(organisation=akershus.organisation, name="Fylkesårsmøtet"),
+        meeting_on=timezone.localdate() + timedelta(days=30),
+        deadline=timezone.localdate() + timedelta(days=10),
+        by=admin,
+    )
+    board = client_for("board")
+    url = reverse("plans:booklet_pdf", args=[draft.pk])
+    first = board.get(url)
+    assert board.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    amendment_submit(
+        proposal=proposal,
+        by=User.objects.get(email="medlem@example.org"),
+        values={"action": "delete", "first_line": 1},
+    )
+    second = board.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert second.status_code == 200 and second.content != first.content

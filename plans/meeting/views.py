@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.views.decorators.http import condition
 
 from goals.models import Goal, Measure
+from organisations.names import names_generation
 from organisations.permissions import (
+    LoginRequired,
     can_manage_plan_lifecycle,
     can_recommend_on_amendments,
     can_record_votes,
@@ -25,6 +30,7 @@ from organisations.selectors import ancestors_of
 
 from ..editing import EditConflict
 from ..models import Plan, PlanStatus
+from ..page_cache import plan_stamp, reader_validator
 from ..views import visible_plan
 from . import documents
 from .forms import AmendmentForm, MergeAdoptForm, ProposeForm, RecommendForm
@@ -54,7 +60,19 @@ def _crumbs(plan: Plan) -> list:
 
 
 def proposal_of(request: HttpRequest, pk: int) -> Proposal:
-    """The proposal of a plan the person may read; 404 when it was never proposed."""
+    """The proposal of a plan the person may read; 404 when it was never proposed.
+
+    Fetched once per request (a download's validator and the download read the same).
+    """
+    if request.method == "GET":
+        cached = request.__dict__.setdefault("_proposals", {})
+        if pk not in cached:
+            cached[pk] = _proposal_of(request, pk)
+        return cached[pk]
+    return _proposal_of(request, pk)
+
+
+def _proposal_of(request: HttpRequest, pk: int) -> Proposal:
     plan = visible_plan(request, pk)
     proposal = Proposal.objects.filter(plan=plan).select_related("meeting", "drafting_committee")
     proposal = proposal.first()
@@ -152,16 +170,52 @@ def _pdf(body: bytes, name: str) -> HttpResponse:
     return response
 
 
+def _paper_etag(booklet: bool):
+    """The papers change with the plan (its log), the amendments and the names they show."""
+
+    def etag(request: HttpRequest, pk: int) -> str | None:
+        if "_paper_etag" in request.__dict__:
+            return request._paper_etag
+        try:
+            proposal = proposal_of(request, pk)
+        except (Http404, LoginRequired):
+            return None  # the view answers
+        parts = [str(proposal.pk), plan_stamp(proposal.plan), names_generation()]
+        if booklet:
+            summary = proposal.amendments.aggregate(latest=Max("updated_at"), count=Count("id"))
+            parts += [str(summary["latest"]), str(summary["count"])]
+            parts.append(str(can_see_people(request.user, proposal.plan.organisation_id)))
+        request._paper_etag = reader_validator(request, *parts)
+        return request._paper_etag
+
+    return etag
+
+
+def _cached_pdf(request: HttpRequest, render) -> bytes:
+    etag = request.__dict__.get("_paper_etag") or ""
+    key = f"meeting-pdf:{etag}" if etag else None
+    body = cache.get(key) if key else None
+    if body is None:
+        body = render()
+        if key:
+            cache.set(key, body, 60 * 60 * 24)
+    return body
+
+
+@condition(etag_func=_paper_etag(booklet=False))
 def numbered_lines_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = proposal_of(request, pk)
-    body = documents.lines_pdf(proposal)
+    _paper_etag(booklet=False)(request, pk)
+    body = _cached_pdf(request, lambda: documents.lines_pdf(proposal))
     return _pdf(body, f"{proposal.plan.organisation.slug} {proposal.plan.title} linjer")
 
 
+@condition(etag_func=_paper_etag(booklet=True))
 def booklet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = proposal_of(request, pk)
     show_people = can_see_people(request.user, proposal.plan.organisation_id)
-    body = documents.booklet_pdf(proposal, show_people=show_people)
+    _paper_etag(booklet=True)(request, pk)
+    body = _cached_pdf(request, lambda: documents.booklet_pdf(proposal, show_people=show_people))
     return _pdf(body, f"{proposal.plan.organisation.slug} {proposal.plan.title} forslagshefte")
 
 
