@@ -36,34 +36,30 @@ def read_unsubscribe_token(token: str) -> tuple[int, list[str]]:
     return int(data["p"]), kinds
 
 
-def _items(rows: list[Delivery]) -> list[dict]:
-    """What each reminder is about, with a link; objects fetched once per type."""
+def reminder_targets(rows: list[Delivery]) -> dict[tuple[str, int], object]:
+    """What the rows remind about, keyed by (model, id): one query per type present.
+
+    The dispatcher calls it once per batch, not once per email.
+    """
     ids: dict[str, set[int]] = defaultdict(set)
     for row in rows:
         ids[row.object_type.model].add(row.object_id)
-    objects = {
-        ("measure", m.pk): m
-        for m in Measure.objects.filter(pk__in=ids["measure"]).select_related(
-            "goal__plan__organisation"
-        )
+    querysets = {
+        "measure": Measure.objects.select_related("goal__plan__organisation"),
+        "event": Event.objects.select_related("organisation"),
+        "assignment": Assignment.objects.select_related("measure__goal__plan", "organisation"),
+        "organisation": Organisation.objects.all(),
     }
-    objects.update(
-        {
-            ("event", e.pk): e
-            for e in Event.objects.filter(pk__in=ids["event"]).select_related("organisation")
-        }
-    )
-    objects.update(
-        {
-            ("assignment", a.pk): a
-            for a in Assignment.objects.filter(pk__in=ids["assignment"]).select_related(
-                "measure__goal__plan", "organisation"
-            )
-        }
-    )
-    objects.update(
-        {("organisation", o.pk): o for o in Organisation.objects.filter(pk__in=ids["organisation"])}
-    )
+    return {
+        (model, target.pk): target
+        for model, queryset in querysets.items()
+        if ids[model]
+        for target in queryset.filter(pk__in=ids[model]).order_by()
+    }
+
+
+def _items(rows: list[Delivery], objects: dict[tuple[str, int], object]) -> list[dict]:
+    """What each reminder is about, with a link."""
     items = []
     for row in rows:
         target = objects.get((row.object_type.model, row.object_id))
@@ -99,13 +95,16 @@ def _items(rows: list[Delivery]) -> list[dict]:
     return items
 
 
-def reminder_email(person, rows: list[Delivery]) -> EmailMultiAlternatives:
+def reminder_email(
+    person, rows: list[Delivery], targets: dict[tuple[str, int], object] | None = None
+) -> EmailMultiAlternatives:
+    """``targets``: from reminder_targets, when the caller fetched them for many emails."""
     kinds = sorted({row.kind for row in rows})
     unsubscribe_url = settings.SITE_URL + reverse(
         "calendar_app:unsubscribe", args=[unsubscribe_token(person.pk, kinds)]
     )
     with translation.override(person.language or settings.LANGUAGE_CODE):
-        items = _items(rows)
+        items = _items(rows, reminder_targets(rows) if targets is None else targets)
         context = {
             "person": person,
             "items": items,

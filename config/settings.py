@@ -211,6 +211,9 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# An adopted plan's PDF is rendered after the commit by a worker, so the first
+# download is instant; without a broker it is rendered when first downloaded.
+PLAN_PDF_IN_BACKGROUND = env_bool("PLAN_PDF_IN_BACKGROUND", bool(CELERY_BROKER_URL))
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -17,9 +18,15 @@ class FaviconView(RedirectView):
         return static("favicon.svg")  # at request time: the hashed name once collected
 
 
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers and the benchmarks' minimal view: the process answers."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 urlpatterns = [
-    # Unnamed on purpose: not a page of ours, so not in the permission matrix.
+    # Unnamed on purpose: not pages of ours, so not in the permission matrix.
     path("favicon.ico", FaviconView.as_view()),
+    path("healthz", healthz),
     path("", organisation_views.home, name="home"),
     # Pages of the apps above that live at an organisation's address: the public feed's
     # address is in people's calendar apps, so it never changes.

@@ -23,7 +23,7 @@ def activity_record(
     changes: dict[str, Any] | None = None,
 ) -> Activity:
     """Write one log entry; ``changes`` maps a field to [old, new]."""
-    return Activity.objects.create(
+    activity = Activity.objects.create(
         organisation=organisation,
         plan=plan,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
@@ -33,6 +33,13 @@ def activity_record(
         summary=summary[:300],
         changes=changes or {},
     )
+    if plan is not None:
+        # Every change to a plan's content is logged here, so this is the one place
+        # that has its printed PDF made anew in the background.
+        from .tasks import plan_pdf_render_after_commit  # tasks loads Celery
+
+        plan_pdf_render_after_commit(plan=plan, action=action)
+    return activity
 
 
 def plan_activity(

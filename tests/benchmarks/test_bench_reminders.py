@@ -1,14 +1,18 @@
 """Benchmark, run on demand: uv run pytest tests/benchmarks -s -k reminders
 
 Prints the scan time for a party with 400 branches, 60,000 members and 20,000
-measures, and the send rate of the dispatcher to a local SMTP server.
+measures; and the send rate of the dispatcher to a local SMTP server (aiosmtpd in
+a thread of this process, tests/smtp.py), with the number of SMTP connections it
+opened. The URL map is loaded before the clock starts, as in a running worker.
 """
 
 import time
 from datetime import date, timedelta
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.test import override_settings
+from django.urls import get_resolver
 from django.utils import timezone
 
 from calendar_app.models import Delivery, ReminderKind
@@ -20,6 +24,8 @@ from plans.models import Plan, Section
 from tests.smtp import smtp_server
 
 DAY = date(2027, 3, 3)
+BATCH = 100
+SENDS = 500
 
 
 def build_party() -> list[Organisation]:
@@ -90,7 +96,7 @@ def build_party() -> list[Organisation]:
     return [root, *counties, *branches]
 
 
-def test_reminder_scan_and_send_rate(db):
+def test_reminder_scan(db):
     started = time.perf_counter()
     organisations = build_party()
     built = time.perf_counter() - started
@@ -100,9 +106,14 @@ def test_reminder_scan_and_send_rate(db):
     print(f"\nbuilt 400 branches, 60,000 members, 20,000 measures in {built:.1f} s")
     print(f"scan of {DAY}: {created} reminders written in {scanned * 1000:.0f} ms")
 
-    Delivery.objects.all().delete()
+
+def test_send_rate_to_a_local_smtp_server(committed_world):
+    """Each row's UPDATE commits here, as in a worker (the db fixture would roll back)."""
+    organisation = Organisation.objects.get(slug="rodt")
+    recipients = User.objects.bulk_create(
+        [User(email=f"m{n}@send.example.org", name=f"Medlem {n}") for n in range(SENDS)]
+    )
     kind = ContentType.objects.get_for_model(Organisation)
-    recipients = User.objects.filter(email__endswith="@benk.example.org")[:500]
     today = timezone.localdate()
     Delivery.objects.bulk_create(
         [
@@ -110,7 +121,7 @@ def test_reminder_scan_and_send_rate(db):
                 recipient=r,
                 kind=ReminderKind.OVERDUE_DIGEST,
                 object_type=kind,
-                object_id=organisations[0].pk,
+                object_id=organisation.pk,
                 date=today,
                 send_after=today,
             )
@@ -126,11 +137,15 @@ def test_reminder_scan_and_send_rate(db):
             EMAIL_USE_TLS=False,
         ),
     ):
+        get_resolver().url_patterns  # noqa: B018 - imported once per worker, not per batch
         started = time.perf_counter()
-        sent = dispatch(batch=100).sent
+        sent = dispatch(batch=BATCH).sent
         elapsed = time.perf_counter() - started
-    assert sent == 500 and len(collector.messages) == 500
+    assert sent == SENDS and len(collector.messages) == SENDS
+    assert Delivery.objects.filter(status="sent").count() == SENDS
+    engine = connection.vendor
     print(
-        f"sent {sent} emails to a local SMTP server in {elapsed:.2f} s: "
-        f"{sent / elapsed:.0f} emails/s"
+        f"\nsent {sent} emails to a local SMTP server in {elapsed:.2f} s: "
+        f"{sent / elapsed:.0f} emails/s ({collector.connections} SMTP connections, batches of "
+        f"{BATCH}, {engine}, each mark committed; target ≥ 200/s)"
     )
