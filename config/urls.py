@@ -40,4 +40,5 @@ urlpatterns = [
     path("language/", organisation_views.language_set, name="language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("config.api")),
 ]
