@@ -7,7 +7,7 @@ from django.views.i18n import JavaScriptCatalog
 from calendar_app import views_feeds as calendar_feeds
 from goals import views_dashboard
 from organisations import views as organisation_views
-from organisations import views_account
+from organisations import views_account, views_tokens
 
 
 class FaviconView(RedirectView):
@@ -36,6 +36,13 @@ urlpatterns = [
     path("invitation/", include("organisations.urls_invitee")),
     path("", include("organisations.urls_personal_data")),
     path("accounts/security/", views_account.security, name="account_security"),
+    # Not account_*: an admin must have a second factor before making a token.
+    path("accounts/tokens/", views_tokens.api_tokens, name="api_tokens"),
+    path(
+        "accounts/tokens/<int:pk>/revoke/",
+        views_tokens.api_token_revoke_view,
+        name="api_token_revoke",
+    ),
     path("accounts/", include("allauth.urls")),
     path("language/", organisation_views.language_set, name="language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
