@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
 from calendar_app import views_feeds as calendar_feeds
+from config.api import not_found
 from goals import views_dashboard
 from organisations import views as organisation_views
 from organisations import views_account, views_tokens
@@ -49,3 +50,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api")),
 ]
+
+handler404 = not_found

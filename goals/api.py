@@ -21,6 +21,7 @@ from organisations.api import (
     IdFilter,
     StrictSerializer,
     TimeFilter,
+    YesNoFilter,
     form_errors,
     in_language,
     require_progress_scope,
@@ -250,7 +251,7 @@ class MeasureFilter(filters.FilterSet):
     status = filters.MultipleChoiceFilter(choices=MeasureStatus.choices)
     due_after = DayFilter(field_name="due_end", lookup_expr="gte")
     due_before = DayFilter(field_name="due_end", lookup_expr="lte")
-    overdue = filters.BooleanFilter(method="filter_overdue")
+    overdue = YesNoFilter(method="filter_overdue")
     updated_since = TimeFilter(method="filter_updated_since")
 
     class Meta:

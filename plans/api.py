@@ -10,7 +10,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from organisations.api import IdFilter, TimeFilter, in_language
+from organisations.api import IdFilter, TimeFilter, YesNoFilter, in_language
 
 from .models import Plan, PlanKind, PlanStatus, Section
 
@@ -91,7 +91,7 @@ class PlanFilter(filters.FilterSet):
     organisation = filters.CharFilter(field_name="organisation__slug")
     status = filters.MultipleChoiceFilter(choices=PlanStatus.choices)
     kind = filters.ChoiceFilter(choices=PlanKind.choices)
-    current = filters.BooleanFilter(method="filter_current", label=_("Current versions only"))
+    current = YesNoFilter(method="filter_current", label=_("Current versions only"))
     updated_since = TimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
