@@ -231,6 +231,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/10"),
         "options": {"expires": 9 * 60},
     },
+    "dispatch-webhooks": {
+        "task": "calendar_app.tasks.dispatch_webhooks",
+        "schedule": crontab(minute="*/2"),
+        "options": {"expires": 90},
+    },
     # Personal data is kept no longer than the privacy page says.
     "prune-deliveries": {
         "task": "calendar_app.tasks.prune_deliveries",
@@ -289,6 +294,10 @@ SPECTACULAR_SETTINGS = {
         "EventStatusEnum": "calendar_app.models.EventStatus",
     },
 }
+
+# Webhooks go to HTTPS addresses on the internet; these hosts may take plain HTTP
+# (a receiver on the same machine in tests or development), e.g. "127.0.0.1".
+WEBHOOK_INSECURE_HOSTS = env_list("WEBHOOK_INSECURE_HOSTS", "")
 
 # One cache for every web process (login limits, rendered PDFs): Redis when
 # REDIS_URL is set, else this process's memory, which is enough for one process.

@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
 from calendar_app import views_feeds as calendar_feeds
+from calendar_app import views_webhooks
 from config.api import not_found
 from goals import views_dashboard
 from organisations import views as organisation_views
@@ -30,6 +31,17 @@ urlpatterns = [
         name="organisation_dashboard",
     ),
     path("org/<slug:slug>/calendar.ics", calendar_feeds.public_feed, name="calendar_feed"),
+    path("org/<slug:slug>/webhooks/", views_webhooks.webhooks, name="organisation_webhooks"),
+    path(
+        "org/<slug:slug>/webhooks/<int:pk>/",
+        views_webhooks.webhook_detail,
+        name="organisation_webhook",
+    ),
+    path(
+        "org/<slug:slug>/webhooks/<int:pk>/delete/",
+        views_webhooks.webhook_delete_view,
+        name="organisation_webhook_delete",
+    ),
     path("org/", include("organisations.urls")),
     path("plans/", include("plans.urls")),
     path("goals/", include("goals.urls")),

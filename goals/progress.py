@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from organisations.limits import SHORT_TEXT_MAX_LENGTH, validate_free_text
 from organisations.models import Organisation
+from organisations.signals import event_happened
 from plans.activity import activity_record
 from plans.editing import EditConflict
 from plans.models import PlanStatus
@@ -94,6 +95,8 @@ def measure_tick(
         status_before=before,
         status_after=after,
     )
+    if after == MeasureStatus.DONE and before != after and occurrence is None:
+        _announce_done(measure, assignment)
     activity_record(
         organisation=assignment.organisation if assignment else measure.goal.plan.organisation,
         plan=measure.goal.plan,
@@ -104,6 +107,24 @@ def measure_tick(
         changes={"status": [before, after]} if before != after else {},
     )
     return progress
+
+
+def _announce_done(measure: Measure, assignment: Assignment | None) -> None:
+    """A measure (or a branch's share of it) is done: the webhooks may tell."""
+    organisation = assignment.organisation if assignment else measure.goal.plan.organisation
+    event_happened.send(
+        sender=Measure,
+        organisation=organisation,
+        event="measure.done",
+        data={
+            "measure": measure.pk,
+            "plan": measure.goal.plan_id,
+            "text": measure.text,
+            "status": MeasureStatus.DONE,
+            "completed_at": (assignment or measure).completed_at,
+            "assignment": assignment.pk if assignment else None,
+        },
+    )
 
 
 def completion_time(*, plan, done_on: date | None) -> datetime:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organisations.models import Body, BodyKind, Organisation
+from organisations.signals import event_happened
 
 from .activity import activity_record, plan_activity
 from .editing import ensure_editable, move_in_order, revise
@@ -214,7 +215,7 @@ def plan_adopt(*, plan: Plan, meeting: Body, on: date, by=None) -> Plan:
         raise ValidationError(_("The adopting body must belong to the plan's organisation."))
     if on > timezone.localdate():
         raise ValidationError(_("The adoption date cannot be in the future."))
-    return _set_status(
+    plan = _set_status(
         plan,
         PlanStatus.ADOPTED,
         by=by,
@@ -224,6 +225,18 @@ def plan_adopt(*, plan: Plan, meeting: Body, on: date, by=None) -> Plan:
         adopted_on=on,
         proposed_at=plan.proposed_at or timezone.now(),
     )
+    event_happened.send(
+        sender=Plan,
+        organisation=plan.organisation,
+        event="plan.adopted",
+        data={
+            "plan": plan.pk,
+            "title": plan.title,
+            "adopted_on": on,
+            "visibility": plan.visibility,
+        },
+    )
+    return plan
 
 
 @transaction.atomic

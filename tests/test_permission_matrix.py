@@ -56,6 +56,9 @@ ROOT_NAMES = {
     "calendar_feed",
     "api_tokens",
     "api_token_revoke",
+    "organisation_webhooks",
+    "organisation_webhook",
+    "organisation_webhook_delete",
 }
 # The API's routes have their own matrix, per token: tests/test_api_permissions.py.
 API_NAMESPACE = "api"
@@ -119,6 +122,20 @@ def member_api_token() -> int:
 
     person = User.objects.get(email="medlem@example.org")
     return api_token_create(person=person, name="Nettside", scope="read", days=30)[0].pk
+
+
+def akershus_webhook() -> dict:
+    """A new webhook of Rødt Akershus (its admin is the national admin)."""
+    from calendar_app.webhooks import webhook_create
+    from organisations.models import User
+
+    endpoint = webhook_create(
+        organisation=Organisation.objects.get(slug="rodt-akershus"),
+        url="https://example.org/hooks",
+        events=["measure.done"],
+        by=User.objects.get(email="admin@example.org"),
+    )
+    return {"slug": "rodt-akershus", "pk": endpoint.pk}
 
 
 def member_membership() -> int:
@@ -1047,6 +1064,34 @@ MATRIX = [
         "post",
         None,
         (302, 302, 404, 404, 404, 404, 404, 404),
+    ),
+    (
+        "organisation_webhooks",
+        lambda: {"slug": "rodt-akershus"},
+        "get",
+        None,
+        (302, 403, 403, 403, 200, 404, 403, 404),
+    ),
+    (
+        "organisation_webhooks",
+        lambda: {"slug": "rodt-akershus"},
+        "post",
+        {"url": "https://example.org/hooks", "events": ["plan.adopted"]},
+        (302, 403, 403, 403, 302, 404, 403, 404),
+    ),
+    (
+        "organisation_webhook",
+        akershus_webhook,
+        "get",
+        None,
+        (302, 403, 403, 403, 200, 404, 403, 404),
+    ),
+    (
+        "organisation_webhook_delete",
+        akershus_webhook,
+        "post",
+        None,
+        (302, 403, 403, 403, 302, 404, 403, 404),
     ),
     ("personal_data:privacy", dict, "get", None, ALL_200),
     ("personal_data:mine", dict, "get", None, (302, 200, 200, 200, 200, 200, 200, 200)),
