@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from organisations.limits import SHORT_TEXT_MAX_LENGTH
+from organisations.limits import LONG_TEXT_MAX_LENGTH, SHORT_TEXT_MAX_LENGTH
 from organisations.models import Organisation
 
 
@@ -76,7 +76,7 @@ class WebhookDelivery(models.Model):
     )
     event = models.CharField(_("event"), max_length=30, choices=WebhookEvent.choices)
     event_id = models.UUIDField(_("event id"), unique=True)
-    body = models.TextField(_("body"))
+    body = models.TextField(_("body"), max_length=LONG_TEXT_MAX_LENGTH)
     status = models.CharField(
         _("status"),
         max_length=10,

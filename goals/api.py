@@ -325,7 +325,6 @@ class MeasureViewSet(viewsets.ReadOnlyModelViewSet):
                 },
                 status=status.HTTP_409_CONFLICT,
             )
-        self.kwargs["pk"] = measure.pk
         context = {**self.get_serializer_context(), "notes": notes_by_measure([measure.pk])}
         return Response(MeasureDetailSerializer(self._fresh(measure.pk), context=context).data)
 
