@@ -159,3 +159,16 @@ def test_throttling_per_address_without_a_token():
         # A forged X-Forwarded-For does not make a new address.
         forged = Client(REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="198.51.100.1")
         assert forged.get(reverse("api:plan-list")).status_code == 429
+
+
+def test_a_persons_data_lists_their_tokens_never_the_secret_and_erasure_removes_them(client_for):
+    from organisations.erasure import person_erase
+
+    token, raw = new_token()
+    response = client_for("secretary").get(reverse("personal_data:download"))
+    data = response.json()
+    assert [t["name"] for t in data["account"]["api_tokens"]] == ["Nettside"]
+    assert raw not in response.content.decode() and token.digest not in response.content.decode()
+    person_erase(person=token.person, by=None)
+    assert not ApiToken.objects.filter(pk=token.pk).exists()
+    assert bearer(raw).get(reverse("api:plan-list")).status_code == 401
