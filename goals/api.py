@@ -299,6 +299,8 @@ class MeasureViewSet(viewsets.ReadOnlyModelViewSet):
         """Tick or untick the measure, one occurrence, or one branch's share, with a note."""
         measure = self.get_object()
         require_progress_scope(request)
+        if not (isinstance(request.data, dict) and request.data.get("assignment") is not None):
+            self._assignment(measure, None)  # the right before the body, as on the page
         body = TickSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data

@@ -156,3 +156,10 @@ def test_a_bad_register_count_gets_400(api):
         {"organisation": ["rodt-asker"], "count": 1},
     ):
         assert send(api, url, body).status_code == 400, body
+
+
+def test_a_person_without_the_right_hears_so_before_the_body_is_read():
+    person = User.objects.get(email="medlem@example.org")
+    _token, raw = api_token_create(person=person, name="Fuzz", scope="progress", days=30)
+    member = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert send(member, tick_url(), {"status": "finished"}).status_code == 403
