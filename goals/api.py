@@ -1,8 +1,8 @@
-"""Goals, measures and targets for the API, and the writes people do daily.
+"""Goals and measures for the API, and ticking, the write people do most.
 
-Reads come through the scoped querysets; writes through the pages' services
-(measure_tick, measurement_record) and rights (permissions.py), validated by
-the pages' own forms, so nothing an API client sends can skip a rule.
+Reads come through the scoped querysets; a tick through the pages' service
+(measure_tick) and rights (permissions.py), validated by the page's own form,
+so nothing an API client sends can skip a rule. Targets: api_targets.py.
 """
 
 from __future__ import annotations
@@ -44,8 +44,8 @@ from .ticking import measure_state
 MAX_REVISION = 2**31 - 1
 
 
-def _language(measure_or_target) -> str:
-    return measure_or_target.goal.plan.language
+def _language(measure: Measure) -> str:
+    return measure.goal.plan.language
 
 
 def person_shown(user, person, organisation_id: int) -> str | None:
