@@ -246,3 +246,21 @@ def test_an_admin_registers_a_webhook_on_the_page(client_for):
     endpoint = WebhookEndpoint.objects.get(url="https://example.org/hook")
     assert response.status_code == 302 and str(endpoint.pk) in response.url
     assert endpoint.events == ["measure.done"] and len(endpoint.secret) == 64
+
+
+def test_old_posts_are_pruned_with_the_emails_pending_ones_stay(local_receiver_allowed):
+    from calendar_app.personal_data import deliveries_prune
+
+    endpoint = register(f"http://127.0.0.1:{free_port()}/")
+    for value in ("201", "202"):
+        secretary_api().post(
+            reverse("api:target-measurements", kwargs={"pk": asker_target().pk}),
+            {"value": value},
+            content_type="application/json",
+        )
+    old, pending = endpoint.deliveries.order_by("pk")
+    WebhookDelivery.objects.filter(pk=old.pk).update(
+        status="sent", sent_at=timezone.now() - timedelta(days=400)
+    )
+    deliveries_prune()
+    assert list(endpoint.deliveries.values_list("pk", flat=True)) == [pending.pk]
