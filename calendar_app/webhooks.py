@@ -14,6 +14,7 @@ import hmac
 import ipaddress
 import json
 import secrets
+import socket
 import urllib.error
 import urllib.request
 import uuid
@@ -154,8 +155,19 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirects)
 
 
+def _check_resolved(url: str) -> None:
+    """The name may have come to point inside the network since it was registered."""
+    parts = urlsplit(url)
+    if parts.hostname in settings.WEBHOOK_INSECURE_HOSTS:
+        return
+    for *_rest, address in socket.getaddrinfo(parts.hostname, parts.port or 443):
+        if not ipaddress.ip_address(address[0]).is_global:
+            raise ValueError(f"{parts.hostname} points inside the network")
+
+
 def _post(row: WebhookDelivery) -> int:
     """Post the row's body; the receiver's status code. Raises OSError when unreachable."""
+    _check_resolved(row.endpoint.url)
     body = row.body.encode()
     request = urllib.request.Request(
         row.endpoint.url,

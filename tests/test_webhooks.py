@@ -264,3 +264,16 @@ def test_old_posts_are_pruned_with_the_emails_pending_ones_stay(local_receiver_a
     )
     deliveries_prune()
     assert list(endpoint.deliveries.values_list("pk", flat=True)) == [pending.pk]
+
+
+def test_a_name_that_points_inside_the_network_is_not_posted_to():
+    endpoint = register("https://hooks.example.org/")
+    # As if the name had come to point at this machine after it was registered.
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(url="https://localhost/hook")
+    secretary_api().post(
+        reverse("api:target-measurements", kwargs={"pk": asker_target().pk}),
+        {"value": "205"},
+        content_type="application/json",
+    )
+    assert webhooks_dispatch().retrying == 1
+    assert "inside the network" in endpoint.deliveries.get().last_error
