@@ -60,6 +60,11 @@ class WebhookEndpoint(models.Model):
     def __str__(self) -> str:
         return f"{self.organisation}: {self.url}"
 
+    @property
+    def event_labels(self) -> list[str]:
+        labels = dict(WebhookEvent.choices)
+        return [str(labels.get(event, event)) for event in self.events]
+
 
 class WebhookDelivery(models.Model):
     """One event for one endpoint: the outbox row, claimed, retried, sent or failed.
