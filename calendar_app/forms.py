@@ -6,6 +6,7 @@ from datetime import datetime, time
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from organisations.limits import LONG_TEXT_MAX_LENGTH, FreeTextField
 from organisations.params import FIRST_YEAR, LAST_YEAR, in_sane_years
@@ -269,5 +270,5 @@ class WebhookForm(forms.Form):
         help_text=_("Where your website or membership register receives the events."),
     )
     events = forms.MultipleChoiceField(
-        label=_("Events"), choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple
+        label=pgettext_lazy("webhook", "Events"), choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple
     )
