@@ -270,5 +270,7 @@ class WebhookForm(forms.Form):
         help_text=_("Where your website or membership register receives the events."),
     )
     events = forms.MultipleChoiceField(
-        label=pgettext_lazy("webhook", "Events"), choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple
+        label=pgettext_lazy("webhook", "Events"),
+        choices=WebhookEvent.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
