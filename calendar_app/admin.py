@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import CycleEntry, Delivery, Election, Event, FeedToken, NotificationSettings
+from .models_webhooks import WebhookDelivery, WebhookEndpoint
 
 
 @admin.register(Event)
@@ -59,3 +60,29 @@ class FeedTokenAdmin(admin.ModelAdmin):
     list_display = ["person", "created_at"]
     search_fields = ["person__email"]
     readonly_fields = ["token"]
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    """Registered on the organisation's webhooks page, where the address is checked."""
+
+    list_display = ["url", "organisation", "events", "active", "created_at"]
+    list_filter = ["active", "organisation"]
+    search_fields = ["url", "organisation__name"]
+    list_select_related = ["organisation"]
+    readonly_fields = ["organisation", "url", "events", "created_by", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "event", "endpoint", "status", "attempts", "response_status"]
+    list_filter = ["status", "event"]
+    search_fields = ["endpoint__url", "last_error"]
+    list_select_related = ["endpoint"]
+    readonly_fields = ["endpoint", "event", "event_id", "body", "claim", "claimed_at", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

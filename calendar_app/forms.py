@@ -6,11 +6,13 @@ from datetime import datetime, time
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from organisations.limits import LONG_TEXT_MAX_LENGTH, FreeTextField
 from organisations.params import FIRST_YEAR, LAST_YEAR, in_sane_years
 
 from .models import EventVisibility, ReminderKind, YearType
+from .models_webhooks import WebhookEvent
 
 MONTHS = [
     (n, _(name))
@@ -257,4 +259,18 @@ class NotificationForm(forms.Form):
     )
     weekly_digest = forms.BooleanField(
         label=_("Collect my reminders in one email on Mondays"), required=False
+    )
+
+
+class WebhookForm(forms.Form):
+    url = forms.URLField(
+        label=_("Address (HTTPS)"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("Where your website or membership register receives the events."),
+    )
+    events = forms.MultipleChoiceField(
+        label=pgettext_lazy("webhook", "Events"),
+        choices=WebhookEvent.choices,
+        widget=forms.CheckboxSelectMultiple,
     )

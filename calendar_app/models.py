@@ -21,6 +21,9 @@ from organisations.models import Country, Organisation
 from organisations.params import FIRST_YEAR, LAST_YEAR, in_sane_years
 from plans.models import Plan
 
+# Importing the outbox's statuses loads the webhooks' models too (apart for this file's length).
+from .models_webhooks import DeliveryStatus
+
 
 class EventVisibility(models.TextChoices):
     PUBLIC = "public", _("Public")
@@ -421,13 +424,6 @@ class NotificationSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.person)
-
-
-class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    SENDING = "sending", _("Sending")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
 
 
 class Delivery(models.Model):

@@ -19,7 +19,7 @@ from datetime import timedelta
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from organisations.models import Invitation
@@ -50,22 +50,34 @@ def ready(now=None):
     return Delivery.objects.filter(waiting | abandoned)
 
 
-def claim(batch: int, now=None) -> uuid.UUID | None:
-    now = now or timezone.now()
+def claim_rows(waiting: QuerySet, batch: int, now) -> uuid.UUID | None:
+    """Claim up to ``batch`` rows of an outbox (emails or webhooks) for this run.
+
+    Returns the claim's token, or None when nothing is waiting.
+    """
     token = uuid.uuid4()
     with transaction.atomic():
         ids = list(
-            ready(now)
-            .select_for_update(skip_locked=True)
+            waiting.select_for_update(skip_locked=True)
             .order_by("pk")
             .values_list("pk", flat=True)[:batch]
         )
         if not ids:
             return None
-        Delivery.objects.filter(pk__in=ids).update(
+        waiting.model.objects.filter(pk__in=ids).update(
             status=DeliveryStatus.SENDING, claim=token, claimed_at=now
         )
     return token
+
+
+def claim(batch: int, now=None) -> uuid.UUID | None:
+    now = now or timezone.now()
+    return claim_rows(ready(now), batch, now)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Backoff after the ``attempts``-th failure: doubling from two minutes, at most an hour."""
+    return timedelta(seconds=min(60 * 2**attempts, 3600) + random.uniform(0, 30))
 
 
 def _retry_later(rows: list[Delivery], error: Exception, now) -> tuple[int, int]:
@@ -78,8 +90,7 @@ def _retry_later(rows: list[Delivery], error: Exception, now) -> tuple[int, int]
             failed += 1
         else:
             row.status = DeliveryStatus.PENDING
-            delay = min(60 * 2**row.attempts, 3600) + random.uniform(0, 30)
-            row.next_attempt_at = now + timedelta(seconds=delay)
+            row.next_attempt_at = now + retry_delay(row.attempts)
             retrying += 1
         row.claim = None
     Delivery.objects.bulk_update(

@@ -18,6 +18,7 @@ from organisations.models import User
 from organisations.personal_data import records, register
 
 from .models import Delivery, DeliveryStatus, FeedToken, NotificationSettings, ReminderKind
+from .models_webhooks import WebhookDelivery
 
 DEFAULT_DELIVERY_RETENTION_DAYS = 90
 
@@ -35,7 +36,9 @@ def deliveries_prune(*, now=None) -> int:
     finished = Q(status__in=[DeliveryStatus.SENT, DeliveryStatus.FAILED])
     old = Q(sent_at__lt=cutoff) | Q(sent_at__isnull=True, created_at__lt=cutoff)
     deleted, _by_model = Delivery.objects.filter(finished & old).delete()
-    return deleted
+    # A webhook's posts go the same way, so its page shows the recent ones.
+    posted, _by_model = WebhookDelivery.objects.filter(finished & old).delete()
+    return deleted + posted
 
 
 def _kinds_off(settings_row: NotificationSettings) -> str:

@@ -11,6 +11,7 @@ from organisations.models import Organisation
 from .outbox import dispatch
 from .personal_data import deliveries_prune
 from .reminders import scan
+from .webhooks import webhooks_dispatch
 
 SCAN_HOUR = 7
 
@@ -33,6 +34,12 @@ def reminders_hourly() -> int:
 def dispatch_deliveries() -> int:
     """Send what is due; a second worker running it at once takes other rows."""
     return dispatch().sent
+
+
+@shared_task
+def dispatch_webhooks() -> int:
+    """Post the webhooks that are due; a second worker running it at once takes other rows."""
+    return webhooks_dispatch().sent
 
 
 @shared_task

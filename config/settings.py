@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "tree_queries",
     "django_filters",
+    # Not "rest_framework": the API renders JSON only, and its translations would
+    # replace Django's own form messages on the pages ("påkrevd" for "påkrevet").
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served by us: no CDN
     "organisations",
     "plans",
     "goals",
@@ -232,6 +236,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/10"),
         "options": {"expires": 9 * 60},
     },
+    "dispatch-webhooks": {
+        "task": "calendar_app.tasks.dispatch_webhooks",
+        "schedule": crontab(minute="*/2"),
+        "options": {"expires": 90},
+    },
     # Personal data is kept no longer than the privacy page says.
     "prune-deliveries": {
         "task": "calendar_app.tasks.prune_deliveries",
@@ -246,6 +255,54 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Sent and failed reminder deliveries are deleted after this many days (privacy page).
 REMINDER_DELIVERY_RETENTION_DAYS = int(os.environ.get("REMINDER_DELIVERY_RETENTION_DAYS", "90"))
+
+# The API (/api/v1/): personal access tokens or the session, JSON only. Every
+# object comes through the same scoped querysets as the pages; a token acts with
+# its person's rights within its scope. Limits per token and per client address.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "organisations.api_auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["organisations.api_auth.TokenScopePermission"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["organisations.api_auth.SmallJSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "organisations.api_auth.TokenRateThrottle",
+        "organisations.api_auth.AddressRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": os.environ.get("API_RATE_PER_TOKEN", "2000/hour"),
+        "address": os.environ.get("API_RATE_PER_ADDRESS", "600/minute"),
+    },
+    # The client's address as for the login limits: never a header a client sets.
+    "NUM_PROXIES": 1 if env_bool("TRUSTED_PROXY", False) else 0,
+    "EXCEPTION_HANDLER": "organisations.api_auth.exception_handler",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Handlingsplan API",
+    "DESCRIPTION": "Plans, goals, measures, targets, events and the annual wheel.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "PlanStatusEnum": "plans.models.PlanStatus",
+        "MeasureStatusEnum": "goals.models.MeasureStatus",
+        "EventStatusEnum": "calendar_app.models.EventStatus",
+    },
+}
+
+# Webhooks go to HTTPS addresses on the internet; these hosts may take plain HTTP
+# (a receiver on the same machine in tests or development), e.g. "127.0.0.1".
+WEBHOOK_INSECURE_HOSTS = env_list("WEBHOOK_INSECURE_HOSTS", "")
 
 # One cache for every web process (login limits, rendered PDFs): Redis when
 # REDIS_URL is set, else this process's memory, which is enough for one process.

@@ -6,9 +6,11 @@ from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
 from calendar_app import views_feeds as calendar_feeds
+from calendar_app import views_webhooks
+from config.api import not_found
 from goals import views_dashboard
 from organisations import views as organisation_views
-from organisations import views_account
+from organisations import views_account, views_tokens
 
 
 class FaviconView(RedirectView):
@@ -36,6 +38,17 @@ urlpatterns = [
         name="organisation_dashboard",
     ),
     path("org/<slug:slug>/calendar.ics", calendar_feeds.public_feed, name="calendar_feed"),
+    path("org/<slug:slug>/webhooks/", views_webhooks.webhooks, name="organisation_webhooks"),
+    path(
+        "org/<slug:slug>/webhooks/<int:pk>/",
+        views_webhooks.webhook_detail,
+        name="organisation_webhook",
+    ),
+    path(
+        "org/<slug:slug>/webhooks/<int:pk>/delete/",
+        views_webhooks.webhook_delete_view,
+        name="organisation_webhook_delete",
+    ),
     path("org/", include("organisations.urls")),
     path("plans/", include("plans.urls")),
     path("goals/", include("goals.urls")),
@@ -43,8 +56,18 @@ urlpatterns = [
     path("invitation/", include("organisations.urls_invitee")),
     path("", include("organisations.urls_personal_data")),
     path("accounts/security/", views_account.security, name="account_security"),
+    # Not account_*: an admin must have a second factor before making a token.
+    path("accounts/tokens/", views_tokens.api_tokens, name="api_tokens"),
+    path(
+        "accounts/tokens/<int:pk>/revoke/",
+        views_tokens.api_token_revoke_view,
+        name="api_token_revoke",
+    ),
     path("accounts/", include("allauth.urls")),
     path("language/", organisation_views.language_set, name="language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("config.api")),
 ]
+
+handler404 = not_found

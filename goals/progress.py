@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 
 from organisations.limits import SHORT_TEXT_MAX_LENGTH, validate_free_text
 from organisations.models import Organisation
+from organisations.signals import event_happened
 from plans.activity import activity_record
+from plans.editing import EditConflict
 from plans.models import PlanStatus
 from plans.selectors import superseded
 
@@ -31,8 +33,13 @@ def measure_tick(
     occurrence: date | None = None,
     assignment: Assignment | None = None,
     done_on: date | None = None,
+    expected_revision: int | None = None,
 ) -> ProgressNote:
     """Set a measure (or one occurrence, or one branch's assignment) to a status.
+
+    With ``expected_revision`` (the measure's revision the client last read) a
+    measure or occurrence changed by someone else since raises EditConflict with
+    the current measure; every change of the measure's own progress counts one up.
 
     ``done_on`` backdates a completion (today when None): not in the future and
     not before the plan's period. Every change leaves a ProgressNote. Concurrent
@@ -52,6 +59,8 @@ def measure_tick(
     )
     if measure.goal.plan.status != PlanStatus.ADOPTED:
         raise ValidationError(_("Progress is recorded on adopted plans only."))
+    if expected_revision is not None and expected_revision != measure.revision:
+        raise EditConflict(measure)
     done_at = (
         completion_time(plan=measure.goal.plan, done_on=done_on)
         if status == MeasureStatus.DONE
@@ -71,6 +80,9 @@ def measure_tick(
             holder.completed_at = done_at if status == MeasureStatus.DONE else None
             holder.completed_by = by if status == MeasureStatus.DONE else None
             holder.save(update_fields=["status", "completed_at", "completed_by"])
+    if before != after and assignment is None:
+        measure.revision += 1
+        measure.save(update_fields=["revision"])
     progress = ProgressNote.objects.create(
         measure=measure,
         assignment=assignment,
@@ -84,6 +96,8 @@ def measure_tick(
         status_before=before,
         status_after=after,
     )
+    if after == MeasureStatus.DONE and before != after and occurrence is None:
+        _announce_done(measure, assignment)
     activity_record(
         organisation=assignment.organisation if assignment else measure.goal.plan.organisation,
         plan=measure.goal.plan,
@@ -94,6 +108,24 @@ def measure_tick(
         changes={"status": [before, after]} if before != after else {},
     )
     return progress
+
+
+def _announce_done(measure: Measure, assignment: Assignment | None) -> None:
+    """A measure (or a branch's share of it) is done: the webhooks may tell."""
+    organisation = assignment.organisation if assignment else measure.goal.plan.organisation
+    event_happened.send(
+        sender=Measure,
+        organisation=organisation,
+        event="measure.done",
+        data={
+            "measure": measure.pk,
+            "plan": measure.goal.plan_id,
+            "text": measure.text,
+            "status": MeasureStatus.DONE,
+            "completed_at": (assignment or measure).completed_at,
+            "assignment": assignment.pk if assignment else None,
+        },
+    )
 
 
 def completion_time(*, plan, done_on: date | None) -> datetime:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from organisations.limits import SHORT_TEXT_MAX_LENGTH, validate_free_text
 from organisations.models import Body, Membership, Organisation, OrganisationKind
+from organisations.signals import event_happened
 from plans.activity import plan_activity
 from plans.editing import ensure_editable, move_in_order, reorder, revise, save_revision
 from plans.models import Plan, Section
@@ -545,6 +546,19 @@ def measurement_record(*, target: Target, value, date, source: str = "", by) -> 
         action="measurement.create",
         target=target,
         summary=f"{target.name}: {value}",
+    )
+    event_happened.send(
+        sender=Measurement,
+        organisation=target.goal.plan.organisation,
+        event="measurement.added",
+        data={
+            "target": target.pk,
+            "plan": target.goal.plan_id,
+            "name": target.name,
+            "kind": target.kind,
+            "value": measurement.value,
+            "date": measurement.date,
+        },
     )
     return measurement
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from organisations.permissions import access_for, get_visible_or_404, require
+from organisations.permissions import can_record_measurement, get_visible_or_404, require
 from organisations.selectors import ancestors_of
 from plans.models import Plan
 
@@ -31,11 +31,6 @@ def _target(request: HttpRequest, pk: int) -> Target:
     )
 
 
-def _may_record(user, target: Target) -> bool:
-    plan = target.goal.plan
-    return plan.status == "adopted" and plan.organisation_id in access_for(user).tick
-
-
 def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
     target = _target(request, pk)
     measurements = list(target.measurements.select_related("recorded_by").order_by("-date", "-pk"))
@@ -52,7 +47,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "progress": target_progress(target, latest),
             "chart": target_chart(target, measurements),
             "form": form,
-            "can_record": _may_record(request.user, target),
+            "can_record": can_record_measurement(request.user, target),
             "ancestors": [
                 *ancestors_of(target.goal.plan.organisation),
                 target.goal.plan.organisation,
@@ -65,7 +60,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def measurement_add(request: HttpRequest, pk: int) -> HttpResponse:
     target = _target(request, pk)
-    require(_may_record(request.user, target))
+    require(can_record_measurement(request.user, target))
     form = MeasurementForm(request.POST)
     if form.is_valid():
         measurement_record(target=target, by=request.user, **form.cleaned_data)
@@ -98,7 +93,7 @@ def measurement_add(request: HttpRequest, pk: int) -> HttpResponse:
 def measurement_from_register(request: HttpRequest, pk: int) -> HttpResponse:
     """One click: today's number of members in the organisation and everything below it."""
     target = _target(request, pk)
-    require(_may_record(request.user, target))
+    require(can_record_measurement(request.user, target))
     try:
         count = members_in_register(target=target)
         measurement_record(

@@ -7,6 +7,7 @@ from tree_queries.admin import TreeAdmin
 
 from .accounts import person_deactivate
 from .models import (
+    ApiToken,
     Body,
     Invitation,
     Membership,
@@ -147,3 +148,17 @@ class RegisterImportAdmin(admin.ModelAdmin):
     list_select_related = ["organisation"]
     autocomplete_fields = ["organisation", "uploaded_by"]
     readonly_fields = ["rows", "summary", "mapping"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Made by the person on their tokens page (the secret is shown only there, once)."""
+
+    list_display = ["name", "person", "scope", "prefix", "expires_at", "revoked_at", "last_used_at"]
+    list_filter = ["scope"]
+    search_fields = ["name", "person__email", "prefix"]
+    list_select_related = ["person"]
+    readonly_fields = ["person", "name", "scope", "prefix", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -23,6 +23,7 @@ from .models import (
     OrganisationKind,
     Position,
     Role,
+    TokenScope,
     User,
 )
 from .params import FIRST_YEAR, LAST_YEAR, in_sane_years
@@ -337,3 +338,20 @@ class MembershipAddForm(_PersonForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["since"].initial = timezone.localdate()
+
+
+class ApiTokenForm(forms.Form):
+    """A new personal access token: what it is for, what it may do, how long it lasts."""
+
+    name = FreeTextField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_('What the token is for, e.g. "Website" or "Membership register".'),
+    )
+    scope = forms.ChoiceField(label=_("May"), choices=TokenScope.choices, initial=TokenScope.READ)
+    days = forms.TypedChoiceField(
+        label=_("Lasts"),
+        coerce=int,
+        choices=[(30, _("30 days")), (90, _("90 days")), (365, _("One year"))],
+        initial=90,
+    )

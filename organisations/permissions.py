@@ -18,7 +18,15 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from .models import BodyKind, Membership, Organisation, OrganisationAdmin, Position, Role
+from .models import (
+    BodyKind,
+    Membership,
+    Organisation,
+    OrganisationAdmin,
+    Position,
+    Role,
+    TokenScope,
+)
 from .selectors import with_ancestor_ids
 
 BOARD_KINDS = (BodyKind.BOARD, BodyKind.EXECUTIVE)
@@ -201,6 +209,17 @@ def can_tick_measure(user, measure, responsible_ids: Iterable[int] | None = None
     if responsible_ids is None:
         responsible_ids = [body.pk for body in measure.responsible.all()]
     return bool(access.bodies.intersection(responsible_ids))
+
+
+def can_record_measurement(user, target) -> bool:
+    """Measurements of an adopted plan's targets: those who tick any of its measures."""
+    plan = target.goal.plan
+    return plan.status == "adopted" and plan.organisation_id in access_for(user).tick
+
+
+def token_allows_progress(token) -> bool:
+    """A token acts with its person's rights, within its scope; a session has no scope."""
+    return token is None or getattr(token, "scope", None) == TokenScope.PROGRESS
 
 
 def can_tick_assignment(user, assignment) -> bool:

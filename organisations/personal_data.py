@@ -209,6 +209,13 @@ def _account(person: User) -> list[Records]:
             User.objects.filter(pk=person.pk),
             ["email", "name", "language", "date_joined", "last_login", "is_staff"],
         ),
+        # That a token exists and what it may do; never its secret (only a hash is kept).
+        records(
+            "api_tokens",
+            _("API tokens"),
+            person.api_tokens.order_by("created_at"),
+            ["name", "scope", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"],
+        ),
     ]
     for relation in _owned_relations():
         model = relation.related_model

@@ -10,3 +10,7 @@ from django.dispatch import Signal
 organisation_created = Signal()
 # sender=Invitation, invitation=<the invitation to send now>
 invitation_issued = Signal()
+# sender=<model class>, organisation=<whose event>, event="plan.adopted" | "measure.done" |
+# "measurement.added", data=<what a receiver outside may know: ids, codes, no names>.
+# Sent inside the service's transaction; calendar_app queues it for the webhooks.
+event_happened = Signal()

@@ -249,6 +249,8 @@ ACTION_LABELS = {
     "invitation.withdraw": _("withdrew an invitation"),
     "invitation.accept": _("accepted an invitation"),
     "register.apply": _("applied the membership register"),
+    "webhook.create": _("added a webhook"),
+    "webhook.delete": _("removed a webhook"),
     "person.deactivate": _("deactivated an account"),
     "person.erase": _("deleted an account"),
 }

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organisations.models import Body, BodyKind, Organisation
+from organisations.signals import event_happened
 
 from .activity import activity_record, plan_activity
 from .editing import ensure_editable, move_in_order, revise
@@ -247,6 +248,17 @@ def plan_adopt(*, plan: Plan, meeting: Body, on: date, by=None) -> Plan:
             replaced.replaced_by = plan
             replaced.save(update_fields=["replaced_by", "updated_at"])
         progress_carry_over(old=replaced, new=plan)
+    event_happened.send(
+        sender=Plan,
+        organisation=adopted.organisation,
+        event="plan.adopted",
+        data={
+            "plan": adopted.pk,
+            "title": adopted.title,
+            "adopted_on": on,
+            "visibility": adopted.visibility,
+        },
+    )
     return adopted
 
 

@@ -41,9 +41,14 @@ def missing_service(reason: str) -> None:
 
 
 def pytest_collection_modifyitems(config, items):
-    # Browser tests use a live server, whose transactional teardown empties the
-    # database; they run last so the shared demo data serves everything before them.
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    # Browser tests (and the API's fuzz test) use a live server, whose transactional
+    # teardown empties the database; they run last so the shared demo data serves
+    # everything before them.
+    items.sort(
+        key=lambda item: (
+            item.get_closest_marker("browser") is not None or "live_server" in item.fixturenames
+        )
+    )
 
 
 def give_admins_totp() -> None:

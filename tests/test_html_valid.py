@@ -22,6 +22,8 @@ PAGES = [
     ("member", "/goals/mine/"),
     ("secretary", "/org/rodt-asker/dashboard/"),
     ("board", "/plans/import/rodt-akershus/"),
+    ("secretary", "/accounts/tokens/"),
+    ("admin", "/org/rodt-akershus/webhooks/"),
 ]
 
 

@@ -50,7 +50,19 @@ OUR_NAMESPACES = {
     "invitations",
 }
 # Our patterns outside a namespace (config/urls.py), among allauth's and admin's.
-ROOT_NAMES = {"home", "language", "organisation_dashboard", "calendar_feed"}
+ROOT_NAMES = {
+    "home",
+    "language",
+    "organisation_dashboard",
+    "calendar_feed",
+    "api_tokens",
+    "api_token_revoke",
+    "organisation_webhooks",
+    "organisation_webhook",
+    "organisation_webhook_delete",
+}
+# The API's routes have their own matrix, per token: tests/test_api_permissions.py.
+API_NAMESPACE = "api"
 
 
 def plan_pk(org: str, title: str) -> int:
@@ -102,6 +114,29 @@ def secretary_position() -> int:
     styret = Body.objects.get(organisation__slug="rodt-asker", name="Styret")
     terms = styret.positions.filter(person__email="sekretaer@example.org")
     return terms.order_by("-starts_on").first().pk
+
+
+def member_api_token() -> int:
+    """A new token of the member's: only the member may revoke it."""
+    from organisations.models import User
+    from organisations.tokens import api_token_create
+
+    person = User.objects.get(email="medlem@example.org")
+    return api_token_create(person=person, name="Nettside", scope="read", days=30)[0].pk
+
+
+def akershus_webhook() -> dict:
+    """A new webhook of Rødt Akershus (its admin is the national admin)."""
+    from calendar_app.webhooks import webhook_create
+    from organisations.models import User
+
+    endpoint = webhook_create(
+        organisation=Organisation.objects.get(slug="rodt-akershus"),
+        url="https://example.org/hooks",
+        events=["measure.done"],
+        by=User.objects.get(email="admin@example.org"),
+    )
+    return {"slug": "rodt-akershus", "pk": endpoint.pk}
 
 
 def member_membership() -> int:
@@ -1065,6 +1100,49 @@ MATRIX = [
     ("account_security", dict, "get", None, (302, 200, 200, 200, 200, 200, 200, 200)),
     ("mfa_index", dict, "get", None, (302, 200, 200, 200, 200, 200, 200, 200)),
     ("usersessions_list", dict, "get", None, (302, 200, 200, 200, 200, 200, 200, 200)),
+    ("api_tokens", dict, "get", None, (302, 200, 200, 200, 200, 200, 200, 200)),
+    (
+        "api_tokens",
+        dict,
+        "post",
+        {"name": "Nettside", "scope": "read", "days": "30"},
+        (302, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    (
+        "api_token_revoke",
+        lambda: {"pk": member_api_token()},
+        "post",
+        None,
+        (302, 302, 404, 404, 404, 404, 404, 404),
+    ),
+    (
+        "organisation_webhooks",
+        lambda: {"slug": "rodt-akershus"},
+        "get",
+        None,
+        (302, 403, 403, 403, 200, 404, 403, 404),
+    ),
+    (
+        "organisation_webhooks",
+        lambda: {"slug": "rodt-akershus"},
+        "post",
+        {"url": "https://example.org/hooks", "events": ["plan.adopted"]},
+        (302, 403, 403, 403, 302, 404, 403, 404),
+    ),
+    (
+        "organisation_webhook",
+        akershus_webhook,
+        "get",
+        None,
+        (302, 403, 403, 403, 200, 404, 403, 404),
+    ),
+    (
+        "organisation_webhook_delete",
+        akershus_webhook,
+        "post",
+        None,
+        (302, 403, 403, 403, 302, 404, 403, 404),
+    ),
     ("personal_data:privacy", dict, "get", None, ALL_200),
     ("personal_data:mine", dict, "get", None, (302, 200, 200, 200, 200, 200, 200, 200)),
     ("personal_data:download", dict, "get", None, (302, 200, 200, 200, 200, 200, 200, 200)),
@@ -1134,7 +1212,7 @@ MATRIX += [
 ]
 
 
-def _our_url_names() -> set[str]:
+def _our_url_names(namespaces=OUR_NAMESPACES, root_names=ROOT_NAMES) -> set[str]:
     names: set[str] = set()
 
     def walk(patterns, namespace=None):
@@ -1142,9 +1220,9 @@ def _our_url_names() -> set[str]:
             if isinstance(entry, URLResolver):
                 walk(entry.url_patterns, entry.namespace or namespace)
             elif isinstance(entry, URLPattern) and entry.name:
-                if namespace in OUR_NAMESPACES:
+                if namespace in namespaces:
                     names.add(f"{namespace}:{entry.name}")
-                elif namespace is None and entry.name in ROOT_NAMES:
+                elif namespace is None and entry.name in root_names:
                     names.add(entry.name)
 
     walk(get_resolver().url_patterns)
@@ -1154,6 +1232,14 @@ def _our_url_names() -> set[str]:
 def test_every_url_pattern_of_our_apps_is_in_the_matrix():
     covered = {row[0] for row in MATRIX}
     assert _our_url_names() - covered == set()
+
+
+def test_every_api_route_is_in_the_api_matrix():
+    from tests.test_api_permissions import API_MATRIX
+
+    api_names = _our_url_names({API_NAMESPACE}, set())
+    assert len(api_names) > 10  # the walk finds the router's routes
+    assert api_names - {row[0] for row in API_MATRIX} == set()
 
 
 @pytest.mark.parametrize(
