@@ -26,6 +26,22 @@ pytestmark = pytest.mark.django_db
 IN_BACKGROUND = override_settings(PLAN_PDF_IN_BACKGROUND=True)
 
 
+@pytest.fixture(autouse=True)
+def _worker_in_this_process(request):
+    """The queued render runs here, as a worker would run it, whatever broker is set."""
+    if "broker_down" in request.fixturenames:
+        yield
+        return
+    from config.celery import app
+
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = saved
+
+
 def _draft() -> Plan:
     organisation = Organisation.objects.get(slug="rodt-akershus")
     plan = plan_create(
@@ -126,6 +142,7 @@ def test_adoption_changes_the_fingerprint_and_drafts_are_not_rendered_ahead(
     assert pdf.fingerprint(Plan.objects.get(pk=plan.pk), report=False) != draft
 
 
+@override_settings(PLAN_PDF_IN_BACKGROUND=False)
 def test_without_a_worker_nothing_is_queued_and_the_download_renders(
     client, django_capture_on_commit_callbacks
 ):
@@ -143,12 +160,21 @@ def broker_down():
     """A real broker address where nothing listens, and Celery no longer eager."""
     from config.celery import app
 
-    saved = {
-        key: app.conf[key]
-        for key in ("task_always_eager", "broker_url", "broker_connection_timeout")
-    }
+    keys = (
+        "task_always_eager",
+        "broker_url",
+        "broker_write_url",
+        "broker_read_url",
+        "broker_connection_timeout",
+    )
+    saved = {key: app.conf[key] for key in keys}
+    nowhere = "redis://127.0.0.1:9/0"  # a configured broker also sets the write URL
     app.conf.update(
-        task_always_eager=False, broker_url="redis://127.0.0.1:9/0", broker_connection_timeout=1
+        task_always_eager=False,
+        broker_url=nowhere,
+        broker_write_url=nowhere,
+        broker_read_url=nowhere,
+        broker_connection_timeout=1,
     )
     app._pool = None  # connection pools are made from the broker URL on first use
     app.amqp._producer_pool = None
