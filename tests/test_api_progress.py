@@ -79,7 +79,7 @@ def test_a_stale_revision_gets_409_with_the_current_state_and_changes_nothing():
     assert stale.status_code == 409
     assert stale.json()["current"]["status"] == "done"
     assert stale.json()["current"]["revision"] == read["revision"] + 1
-    assert "first" in stale.json()["detail"]
+    assert "først" in stale.json()["detail"]
     measure.refresh_from_db()
     assert measure.status == "done"
     assert ProgressNote.objects.filter(measure=measure).count() == notes

@@ -159,6 +159,10 @@ def test_adopting_a_plan_posts_plan_adopted_signed(local_receiver_allowed):
 def test_the_dispatch_is_asked_for_after_commit(
     local_receiver_allowed, django_capture_on_commit_callbacks
 ):
+    from config.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True  # the worker's part runs here, whatever broker is set
     port = free_port()
     receiver = Receiver(port)
     try:
@@ -172,6 +176,7 @@ def test_the_dispatch_is_asked_for_after_commit(
         assert callbacks  # the eager Celery task ran after the commit
     finally:
         receiver.stop()
+        app.conf.task_always_eager = eager
     assert len(receiver.received) == 1
 
 
