@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .limits import FreeTextField
 from .models import (
@@ -348,7 +349,11 @@ class ApiTokenForm(forms.Form):
         max_length=100,
         help_text=_('What the token is for, e.g. "Website" or "Membership register".'),
     )
-    scope = forms.ChoiceField(label=_("May"), choices=TokenScope.choices, initial=TokenScope.READ)
+    scope = forms.ChoiceField(
+        label=pgettext_lazy("token scope", "May"),
+        choices=TokenScope.choices,
+        initial=TokenScope.READ,
+    )
     days = forms.TypedChoiceField(
         label=_("Lasts"),
         coerce=int,

@@ -3,8 +3,10 @@
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from organisations.models import Body
 from plans.models import Plan
 from tests.conftest import assert_accessible, login
 
@@ -93,11 +95,21 @@ def test_board_writes_a_plan_and_the_admin_adopts_it(browser_page):
     page.get_by_role("button", name="Logg ut").click()
     login(page, "admin@example.org")
     page.goto(plan.get_absolute_url())
-    page.get_by_role("button", name="Send til møtet som forslag").click()
+    page.get_by_role("link", name="Send til møtet som forslag").click()
+    page.wait_for_url(f"**/plans/{plan.pk}/propose/")
+    expect(page.locator("#id_meeting")).to_have_value(
+        str(Body.objects.get(organisation=plan.organisation, name="Fylkesårsmøtet").pk)
+    )
+    today = timezone.localdate().isoformat()
+    page.get_by_label("Dato for møtet").fill(today)
+    page.get_by_label("Frist for endringsforslag").fill(today)
+    page.locator("form.item-form button[type=submit]").click()
+    page.wait_for_url(f"**/plans/{plan.pk}/")
     expect(page.locator(".banner-proposed")).to_be_visible()
-    page.get_by_role("link", name="Registrer vedtak").click()
-    page.get_by_label("Vedtatt av").select_option(label="Fylkesårsmøtet")
+    page.get_by_role("link", name="Innarbeid og vedta").click()
+    page.wait_for_url(f"**/plans/{plan.pk}/adopt/")
     page.get_by_role("button", name="Registrer vedtak").click()
+    page.wait_for_url(f"**/plans/{plan.pk}/")
     expect(page.locator(".adoption")).to_contain_text("Vedtatt av Fylkesårsmøtet")
     expect(page.get_by_role("link", name="Rediger planen")).to_have_count(0)
 
