@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views, views_activity, views_import, views_lifecycle, views_pdf
 from .meeting import views as meeting
+from .meeting import views_votes as meeting_votes
 
 app_name = "plans"
 
@@ -33,7 +34,7 @@ urlpatterns = [
     path("<int:pk>/amendments/", meeting.amendment_list, name="amendments"),
     path("<int:pk>/amendments/new/", meeting.amendment_new, name="amendment_new"),
     path("<int:pk>/amendments.pdf", meeting.booklet_pdf, name="booklet_pdf"),
-    path("<int:pk>/votes/", meeting.votes, name="votes"),
+    path("<int:pk>/votes/", meeting_votes.votes, name="votes"),
     path("amendments/<int:pk>/edit/", meeting.amendment_edit, name="amendment_edit"),
     path(
         "amendments/<int:pk>/withdraw/", meeting.amendment_withdraw_view, name="amendment_withdraw"

@@ -22,7 +22,7 @@ from organisations.selectors import ancestors_of
 from .compare import compare_plans
 from .forms import AdoptForm
 from .meeting.services import proposal_withdraw
-from .meeting.views import merge_adopt
+from .meeting.views_votes import merge_adopt
 from .models import Plan, PlanStatus, Proposal
 from .services import (
     meetings_of,
