@@ -38,6 +38,7 @@ from plans.editing import EditConflict
 from .forms import TickForm
 from .models import Goal, Measure, MeasureStatus
 from .notes import notes_by_measure
+from .prefetch import progress_prefetch
 from .progress import OPEN, measure_tick
 from .ticking import measure_state
 
@@ -279,8 +280,8 @@ class MeasureViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return (
             Measure.objects.visible_to(self.request.user)
-            .with_progress()
-            .select_related("goal__plan__organisation")
+            .prefetch_related(*progress_prefetch())
+            .select_related("goal__plan__organisation", "completed_by")
             .order_by("goal__plan", "goal__order", "order", "pk")
         )
 

@@ -117,31 +117,9 @@ class MeasureQuerySet(models.QuerySet["Measure"]):
     def visible_to(self, user) -> MeasureQuerySet:
         return self.filter(goal__plan__in=Plan.objects.visible_to(user))
 
-    def with_progress(self) -> MeasureQuerySet:
-        """What the follow-up controls read, fetched in a fixed number of queries.
-
-        Into plain lists (``bodies``, ``tag_list``, ``tick_list``, ``assignment_list``,
-        ``delegate_list``): a related manager and a queryset per measure and relation
-        cost more than the queries themselves on a plan of hundreds of measures.
-        """
-        return self.select_related("completed_by").prefetch_related(
-            models.Prefetch("responsible", to_attr="_bodies"),
-            models.Prefetch("tags", to_attr="_tags"),
-            models.Prefetch("ticks", to_attr="_ticks"),
-            # the names a delegation to chosen organisations shows
-            models.Prefetch("delegate_to", to_attr="_delegates"),
-            models.Prefetch(
-                "assignments",
-                queryset=Assignment.objects.select_related("organisation").order_by(
-                    "organisation__name"
-                ),
-                to_attr="_assignments",
-            ),
-        )
-
 
 def _fetched(instance: models.Model, attr: str, relation: str) -> list:
-    """The list prefetched into ``attr`` (with_progress), else what the relation holds."""
+    """The list goals.prefetch put into ``attr``, else what the relation holds."""
     cached = instance.__dict__.get(attr)
     return cached if cached is not None else list(getattr(instance, relation).all())
 

@@ -104,16 +104,10 @@ def measure_state(
 
 def annotate_document(user, document, plan) -> None:
     """Attach a MeasureState to every measure of a plan_document()."""
+    from plans.selectors import document_measures
+
     adopted = plan.status == "adopted"
-    measures: list[Measure] = []
-
-    def walk(nodes):
-        for node in nodes:
-            measures.extend(node.goal.measures.all())
-            walk(node.subgoals)
-
-    for section_node in document:
-        walk(section_node.goals)
+    measures = document_measures(document)
     # One query for the notes of the whole plan, and none for those who may not read them.
     readable = can_read_members_content(user, plan.organisation)
     notes = notes_by_measure(m.pk for m in measures) if measures and readable else {}

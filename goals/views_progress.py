@@ -32,18 +32,20 @@ from plans.views import visible_plan
 from .forms import TickForm
 from .models import Assignment, Measure, MeasureStatus, ProgressNote
 from .notes import notes_by_measure
+from .prefetch import attach_progress
 from .progress import OPEN, measure_tick
 from .ticking import measure_state
 
 
 def _measure_for_progress(request: HttpRequest, pk: int) -> Measure:
-    return get_visible_or_404(
+    measure = get_visible_or_404(
         request,
-        Measure.objects.visible_to(request.user)
-        .with_progress()
-        .select_related("goal__plan__organisation"),
+        Measure.objects.visible_to(request.user).select_related(
+            "goal__plan__organisation", "completed_by"
+        ),
         pk=pk,
     )
+    return attach_progress([measure])[0]
 
 
 def progress_fragment(request: HttpRequest, measure: Measure, error: str = "") -> HttpResponse:
@@ -149,12 +151,13 @@ def my_measures(request: HttpRequest) -> HttpResponse:
     elif status:
         mine = mine.filter(status=status)
     measures = _overdue_first(
-        Measure.objects.filter(pk__in=mine.values("pk"))
-        .with_progress()
-        .select_related("goal__plan__organisation"),
+        Measure.objects.filter(pk__in=mine.values("pk")).select_related(
+            "goal__plan__organisation", "completed_by"
+        ),
         today,
     )
     page = Paginator(measures, 25).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)  # the states are set on these instances
     delegated_filter = Q(assignments__organisation__in=access.tick)
     if chosen:
         delegated_filter &= Q(assignments__organisation__slug=chosen)
@@ -168,11 +171,10 @@ def my_measures(request: HttpRequest) -> HttpResponse:
         current.filter(delegated_filter, delegated=True)
         .exclude(pk__in=mine.values("pk"))
         .distinct()
-        .with_progress()
-        .select_related("goal__plan__organisation")
+        .select_related("goal__plan__organisation", "completed_by")
         .order_by(F("due_end").asc(nulls_last=True), "pk")[:50]
     )
-    shown = [*page.object_list, *delegated]
+    shown = attach_progress([*page.object_list, *delegated])
     notes = notes_by_measure(m.pk for m in shown)
     for measure in shown:
         measure.state = measure_state(
