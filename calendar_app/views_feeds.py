@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition
 
+from organisations.generations import names_generation
 from organisations.models import Organisation
-from organisations.names import names_generation
 from organisations.params import token_value
 from organisations.selectors import organisations_of, with_ancestor_ids
 

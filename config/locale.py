@@ -17,6 +17,7 @@ from django.utils.cache import patch_vary_headers
 
 from organisations.models import Organisation
 from plans.models import Plan
+from plans.page_cache import page_plan
 
 # URL names (namespace:name) whose ``pk`` is a plan's: the plan's pages and PDFs.
 PLAN_PAGES = {
@@ -54,12 +55,18 @@ def supported(language: str | None) -> str | None:
     return None
 
 
-def organisation_language(resolver_match) -> str | None:
+def organisation_language(request) -> str | None:
     """The language of the organisation the page belongs to, if the URL tells (one query)."""
+    resolver_match = request.resolver_match
     if resolver_match is None:
         return None
     kwargs = resolver_match.kwargs
     route = resolver_match.view_name
+    if route == "plans:detail" and isinstance(kwargs.get("pk"), int):
+        # The plan page reads the same light row for its cache key: one query for both.
+        plan = page_plan(request, kwargs["pk"])
+        if plan is not None:
+            return plan.organisation_language
     if resolver_match.namespace in ORGANISATION_NAMESPACES and isinstance(kwargs.get("slug"), str):
         return (
             Organisation.objects.filter(slug=kwargs["slug"])
@@ -94,7 +101,7 @@ class OrganisationLocaleMiddleware(LocaleMiddleware):
         language = None
         if user is not None and user.is_authenticated:
             language = supported(user.language)
-        language = language or supported(organisation_language(request.resolver_match))
+        language = language or supported(organisation_language(request))
         if language:
             translation.activate(language)
             request.LANGUAGE_CODE = language

@@ -309,7 +309,7 @@ WEBHOOK_INSECURE_HOSTS = env_list("WEBHOOK_INSECURE_HOSTS", "")
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.RedisCache",  # Django's, reusing its client
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "handlingsplan"),
         }
@@ -322,6 +322,10 @@ CACHES = {
         }
     )
 }
+
+# Sessions are written to the database and read from the cache: a signed-in
+# reader's request costs no session query, and a cache flush logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Content-Security-Policy (django-csp): scripts and styles only from our own
 # static files; a script tag also carries the request's nonce. No inline code.

@@ -9,9 +9,9 @@ class OrganisationsConfig(AppConfig):
     def ready(self) -> None:
         from allauth.account.signals import user_signed_up
 
+        from .generations import watch
         from .invitations import user_signed_up_received
-        from .names import watch_names
 
         # An account made from an invitation's link accepts that invitation.
         user_signed_up.connect(user_signed_up_received, dispatch_uid="organisations.invitation")
-        watch_names()  # cached pages show names: a change renews them
+        watch()  # cached pages and rights show names and memberships: a change renews them

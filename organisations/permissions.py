@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from .generations import RIGHTS, keep, stored
 from .models import (
     BodyKind,
     Membership,
@@ -32,6 +33,7 @@ from .selectors import with_ancestor_ids
 BOARD_KINDS = (BodyKind.BOARD, BodyKind.EXECUTIVE)
 READABLE_PLAN_STATUSES = ("proposed", "adopted", "archived")
 PUBLIC_PLAN_STATUSES = ("adopted", "archived")  # a proposal is for the meeting, unless made public
+ACCESS_TIMEOUT = 60 * 60 * 24  # the key names the day; an unused entry ages out
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,17 @@ class Access:
         )
         members = Q(status__in=READABLE_PLAN_STATUSES, organisation__in=self.member)
         return plans.filter(public | members | Q(organisation__in=self.officer))
+
+    def reads_plan(self, plan) -> bool:
+        """``filter_plans`` for one plan already fetched: the same rule, in Python."""
+        if plan.visibility == "public" and (
+            plan.status in PUBLIC_PLAN_STATUSES
+            or (plan.status == "proposed" and plan.proposal_public)
+        ):
+            return True
+        if plan.status in READABLE_PLAN_STATUSES and plan.organisation_id in self.member:
+            return True
+        return plan.organisation_id in self.officer
 
     def filter_events(self, events: QuerySet) -> QuerySet:
         return events.filter(
@@ -134,12 +147,18 @@ def compute_access(user, on=None) -> Access:
 
 
 def access_for(user) -> Access:
-    """The person's Access, computed once and kept on the user object for the request."""
+    """The person's Access today: kept on the user object for the request, and in the
+    cache for the day while no membership, position, grant, body or organisation changes
+    (see organisations.generations)."""
     if not getattr(user, "is_authenticated", False):
         return ANONYMOUS
     cached = getattr(user, "_handlingsplan_access", None)
     if cached is None:
-        cached = compute_access(user)
+        key = f"access:{user.pk}:{timezone.localdate().isoformat()}"
+        cached, tokens = stored(key, RIGHTS)
+        if cached is None:
+            cached = compute_access(user)
+            keep(key, cached, tokens, ACCESS_TIMEOUT)
         user._handlingsplan_access = cached
     return cached
 

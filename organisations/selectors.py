@@ -5,14 +5,20 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from .generations import RIGHTS, keep, stored
 from .models import Organisation
 
 
 def organisations_of(user) -> list[Organisation]:
-    """Where the person is a member, holds a position or is an admin today; cached per request."""
+    """Where the person is a member, holds a position or is an admin today: kept for the
+    request, and in the cache while their rights and the organisations stay the same."""
     cached = getattr(user, "_handlingsplan_my_orgs", None)
+    if cached is not None:
+        return cached
+    today = timezone.localdate()
+    key = f"my-organisations:{user.pk}:{today.isoformat()}"
+    cached, tokens = stored(key, RIGHTS)
     if cached is None:
-        today = timezone.localdate()
         # One filter() call: each condition on a relation applies to the same row of it.
         cached = list(
             Organisation.objects.filter(
@@ -28,7 +34,8 @@ def organisations_of(user) -> list[Organisation]:
             .distinct()
             .order_by("name")
         )
-        user._handlingsplan_my_orgs = cached
+        keep(key, cached, tokens, 60 * 60 * 24)
+    user._handlingsplan_my_orgs = cached
     return cached
 
 

@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .audit import audit
+from .generations import rights_changed
 from .models import (
     Body,
     Membership,
@@ -114,7 +115,9 @@ def organisation_rename(*, organisation: Organisation, name: str, by: User | Non
 def _positions_end(positions, on) -> int:
     """End the terms that still run after ``on``; a term not begun by then is dropped."""
     positions.filter(starts_on__gt=on).delete()
-    return positions.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=on)).update(ends_on=on)
+    ended = positions.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=on)).update(ends_on=on)
+    rights_changed()  # update() sends no signal
+    return ended
 
 
 @transaction.atomic
@@ -145,6 +148,7 @@ def organisation_close(*, organisation: Organisation, on, by: User | None) -> Or
         .update(ends_on=on)
     )
     organisation.bodies.filter(dissolved_on__isnull=True).update(dissolved_on=on)
+    rights_changed()  # update() sends no signal
     organisation.closed_on = on
     organisation.save(update_fields=["closed_on"])
     audit(

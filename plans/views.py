@@ -32,10 +32,9 @@ from .page_cache import (
     cached_document,
     cached_page,
     measure_context_key,
-    page_etag,
-    page_key,
+    page_plan,
+    page_response,
     render_measures,
-    with_last_activity,
 )
 from .selectors import document_measures, plan_document
 from .services import (
@@ -80,38 +79,29 @@ def editable_section(request: HttpRequest, pk: int) -> Section:
     return section
 
 
-def _page_plan(request: HttpRequest, pk: int) -> Plan | None:
-    """What the page's key needs of the plan, in one light query, once per request."""
-    cached = request.__dict__.setdefault("_page_plans", {})
-    if pk not in cached:
-        plans = Plan.objects.visible_to(request.user).only(
-            "pk", "revision", "status", "organisation_id"
-        )
-        cached[pk] = with_last_activity(plans).filter(pk=pk).first()
-    return cached[pk]
-
-
-def _page_key(request: HttpRequest, pk: int) -> str | None:
-    plan = _page_plan(request, pk)
-    return page_key(request, plan) if plan is not None else None
-
-
 def _plan_etag(request: HttpRequest, pk: int) -> str | None:
-    return page_etag(request, _page_key(request, pk))
+    """Only a page in the cache has a validator: a reader who may not see the plan never
+    gets one, so nothing about a hidden plan's changes shows in its headers."""
+    plan = page_plan(request, pk)
+    if plan is None:
+        return None
+    page = cached_page(request, plan)
+    return page.etag(request) if page.html is not None else None
 
 
 @condition(etag_func=_plan_etag)
 @cache_control(private=True, no_cache=True)
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The plan as members read it: the page, or its document, from the cache while they hold."""
-    if _page_plan(request, pk) is None:
+    plan = page_plan(request, pk)
+    if plan is None:
         visible_plan(request, pk)  # 404, or the login page for a visitor
-    return cached_page(request, _page_key(request, pk), lambda: _plan_page(request, pk))
+    return page_response(request, cached_page(request, plan), lambda: _plan_page(request, pk))
 
 
 def _plan_page(request: HttpRequest, pk: int) -> HttpResponse:
     plan = visible_plan(request, pk)
-    plan.last_activity = _page_plan(request, pk).last_activity
+    plan.last_activity = page_plan(request, pk).last_activity
 
     def render_document(csrf_placeholder: str) -> str:
         document = plan_document(plan)

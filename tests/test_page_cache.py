@@ -299,7 +299,7 @@ def _keys(prefix: str) -> list[str]:
 
 def test_a_name_changed_by_the_register_renews_the_names_of_cached_pages(client_for):
     """The register import updates names in bulk, which sends no signal: it renews them itself."""
-    from organisations.names import names_generation
+    from organisations.generations import names_generation
     from tests.conftest import give_admins_totp
     from tests.test_register_import import apply, member_row, preview, to_csv
 

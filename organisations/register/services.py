@@ -15,8 +15,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ..audit import audit
+from ..generations import names_changed, rights_changed
 from ..models import Membership, MembershipSource, Organisation, RegisterImport, User
-from ..names import names_changed
 from .plan import RegisterPlan, plan_register
 from .readers import (
     FIELDS,
@@ -185,6 +185,7 @@ def register_import_apply(
     ended = [membership.pk for membership in plan.ended] if end_missing else []
     if ended:
         Membership.objects.filter(pk__in=ended).update(ends_on=today)
+    rights_changed()  # memberships written in bulk send no signal; cached rights depend on them
 
     summary = {
         **plan.counts(),

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import condition
 
 from goals.models import Goal, Measure
-from organisations.names import names_generation
+from organisations.generations import names_generation
 from organisations.permissions import (
     LoginRequired,
     can_manage_plan_lifecycle,
