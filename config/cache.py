@@ -30,3 +30,8 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+    def validate_key(self, key):
+        """Redis takes any key: memcached's limits (250 characters, no spaces or control
+        characters), which Django checks character by character on every read, do not
+        apply. Our keys are digests and ids."""

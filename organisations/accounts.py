@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .audit import audit
+from .generations import names_changed
 from .models import Language, Organisation, User
 from .permissions import forget_access
 
@@ -20,6 +21,7 @@ def person_language_set(*, person: User, language: str) -> None:
     """The language a person chose in the menu is also the language of their emails."""
     if language in dict(Language.choices) and person.language != language:
         User.objects.filter(pk=person.pk).update(language=language)
+        names_changed()  # update() sends no signal; the cached account shows the language
 
 
 def person_sessions_end(person: User) -> None:

@@ -24,6 +24,8 @@ from django.db import transaction
 
 NAMES = "names-generation"
 RIGHTS = "rights-generation"
+# What is kept of a person (their account, rights and organisations) holds while both do.
+PERSON = (NAMES, RIGHTS)
 
 
 def _renew(key: str) -> None:
@@ -66,12 +68,20 @@ def stored(key: str, *kinds: str):
 
     One round trip to the cache for the tokens and the value together.
     """
-    found = cache.get_many([*kinds, key])
+    values, tokens = stored_many([key], *kinds)
+    return values.get(key), tokens
+
+
+def stored_many(keys: list[str], *kinds: str) -> tuple[dict, tuple[str, ...]]:
+    """``stored`` for several keys in the same round trip: the ones still current."""
+    found = cache.get_many([*kinds, *keys])
     tokens = _tokens(found, list(kinds))
-    entry = found.get(key)
-    if entry is not None and entry[0] == tokens:
-        return entry[1], tokens
-    return None, tokens
+    values = {}
+    for key in keys:
+        entry = found.get(key)
+        if entry is not None and entry[0] == tokens:
+            values[key] = entry[1]
+    return values, tokens
 
 
 def keep(key: str, value, tokens: tuple[str, ...], timeout: int) -> None:

@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from .generations import RIGHTS, keep, stored
+from .generations import PERSON, keep, stored
 from .models import (
     BodyKind,
     Membership,
@@ -154,13 +154,17 @@ def access_for(user) -> Access:
         return ANONYMOUS
     cached = getattr(user, "_handlingsplan_access", None)
     if cached is None:
-        key = f"access:{user.pk}:{timezone.localdate().isoformat()}"
-        cached, tokens = stored(key, RIGHTS)
+        key = access_key(user.pk, timezone.localdate())
+        cached, tokens = stored(key, *PERSON)
         if cached is None:
             cached = compute_access(user)
             keep(key, cached, tokens, ACCESS_TIMEOUT)
         user._handlingsplan_access = cached
     return cached
+
+
+def access_key(person_id: int, day) -> str:
+    return f"access:{person_id}:{day.isoformat()}"
 
 
 def forget_access(user) -> None:

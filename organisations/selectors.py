@@ -5,8 +5,12 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .generations import RIGHTS, keep, stored
+from .generations import PERSON, keep, stored
 from .models import Organisation
+
+
+def my_organisations_key(person_id: int, day) -> str:
+    return f"my-organisations:{person_id}:{day.isoformat()}"
 
 
 def organisations_of(user) -> list[Organisation]:
@@ -16,8 +20,8 @@ def organisations_of(user) -> list[Organisation]:
     if cached is not None:
         return cached
     today = timezone.localdate()
-    key = f"my-organisations:{user.pk}:{today.isoformat()}"
-    cached, tokens = stored(key, RIGHTS)
+    key = my_organisations_key(user.pk, today)
+    cached, tokens = stored(key, *PERSON)
     if cached is None:
         # One filter() call: each condition on a relation applies to the same row of it.
         cached = list(

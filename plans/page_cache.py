@@ -40,6 +40,7 @@ from organisations.permissions import access_for
 from .models import Activity, Plan, PlanStatus
 
 CSRF_PLACEHOLDER = "__handlingsplan_csrf__"
+MAX_ID = 2**63 - 1
 TIMEOUT = 60 * 60 * 24 * 7  # unused entries age out; keys change with every write
 
 
@@ -121,6 +122,8 @@ def page_plan(request, pk: int) -> Plan | None:
     ``Access.reads_plan``, the same rule as ``visible_to`` in Python.
     """
     found = request.__dict__.setdefault("_page_plans", {})
+    if not 0 < pk <= MAX_ID:
+        return None  # no such row, and more than the database's integers hold
     if pk not in found:
         with connection.cursor() as cursor:
             cursor.execute(_light_row_sql(), [pk])
