@@ -113,6 +113,11 @@ class MeasureStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# Django's get_<field>_display rebuilds the choices and translates every label on each
+# call; a plan page asks for hundreds.
+STATUS_LABELS = dict(MeasureStatus.choices)
+
+
 class MeasureQuerySet(models.QuerySet["Measure"]):
     def visible_to(self, user) -> MeasureQuerySet:
         return self.filter(goal__plan__in=Plan.objects.visible_to(user))
@@ -225,6 +230,9 @@ class Measure(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.goal.plan.get_absolute_url()}#measure-{self.pk}"
+
+    def get_status_display(self) -> str:
+        return str(STATUS_LABELS.get(self.status, self.status))
 
     @property
     def recurrence_text(self) -> str:

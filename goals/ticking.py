@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -33,6 +34,8 @@ class MeasureState:
     assignments_done: int = 0
     assignments_total: int = 0
     # Written notes, newest first; only for those who read the organisation's members' content.
+    # show_notes: there are some, and the person may read them (the page leaves out the
+    # notes' partial on every row without).
     show_notes: bool = False
     notes: list[ProgressNote] = field(default_factory=list)
     # The bounds of a completion date: the plan's first day and today.
@@ -58,25 +61,58 @@ def may_read_notes(user, measure: Measure) -> bool:
     return can_read_members_content(user, measure.goal.plan.organisation)
 
 
+@dataclass(frozen=True)
+class _Reader:
+    """What one person may see and do on one plan's page, the same for all its measures."""
+
+    tick_bodies: frozenset[int]  # ticks the measures these bodies are responsible for
+    tick_organisation: bool  # ticks every measure of the plan
+    tick_shares: frozenset[int]  # ticks the branch shares of these organisations
+    plan_adopted: bool
+    show_people: bool
+    show_notes: bool
+    earliest: date
+    today: date
+
+
+def _reader(user, plan, *, plan_adopted: bool) -> _Reader:
+    access = access_for(user)
+    return _Reader(
+        tick_bodies=access.bodies,
+        tick_organisation=plan.organisation_id in access.tick,
+        tick_shares=access.tick,
+        plan_adopted=plan_adopted,
+        show_people=can_see_people(user, plan.organisation_id),
+        show_notes=can_read_members_content(user, plan.organisation),
+        earliest=date(plan.first_year, 1, 1),
+        today=timezone.localdate(),
+    )
+
+
 def measure_state(
     user, measure: Measure, *, plan_adopted: bool, notes: list[ProgressNote] | None = None
 ) -> MeasureState:
     """``notes``: the measure's written notes (notes_by_measure); None fetches them."""
-    access = access_for(user)
-    plan = measure.goal.plan
-    organisation_id = plan.organisation_id
-    responsible = {body.pk for body in measure.bodies}
-    can_tick = plan_adopted and (
-        organisation_id in access.tick or bool(access.bodies & responsible)
+    reader = _reader(user, measure.goal.plan, plan_adopted=plan_adopted)
+    return _state(reader, measure, notes, Measure.occurrences)
+
+
+def _state(
+    reader: _Reader,
+    measure: Measure,
+    notes: list[ProgressNote] | None,
+    occurrences: Callable[[Measure], list[date]],
+) -> MeasureState:
+    can_tick = reader.plan_adopted and (
+        reader.tick_organisation
+        or bool(reader.tick_bodies and any(b.pk in reader.tick_bodies for b in measure.bodies))
     )
-    ticks = [tick for tick in measure.tick_list if tick.assignment_id is None]
-    today = timezone.localdate()
+    today = reader.today
     state = MeasureState(
         measure=measure,
         can_tick=can_tick,
-        show_people=can_see_people(user, organisation_id),
-        show_notes=may_read_notes(user, measure),
-        earliest=date(plan.first_year, 1, 1),
+        show_people=reader.show_people,
+        earliest=reader.earliest,
         today=today,
         overdue=(
             not measure.recurrence
@@ -85,17 +121,20 @@ def measure_state(
             and measure.due_end < today
         ),
     )
-    if state.show_notes:
+    if reader.show_notes:
         state.notes = notes if notes is not None else notes_by_measure([measure.pk])[measure.pk]
+        state.show_notes = bool(state.notes)
     if measure.recurrence:
-        done = {tick.occurrence for tick in ticks}
-        state.occurrences = [OccurrenceState(day, day in done) for day in measure.occurrences()]
+        done = {tick.occurrence for tick in measure.tick_list if tick.assignment_id is None}
+        state.occurrences = [OccurrenceState(day, day in done) for day in occurrences(measure)]
     if measure.delegated:
         assignments = measure.assignment_list
         state.assignments_total = len(assignments)
         state.assignments_done = sum(a.status == MeasureStatus.DONE for a in assignments)
-        if plan_adopted:
-            state.my_assignments = [a for a in assignments if a.organisation_id in access.tick]
+        if reader.plan_adopted:
+            state.my_assignments = [
+                a for a in assignments if a.organisation_id in reader.tick_shares
+            ]
             if measure.due_end is not None and measure.due_end < today:
                 # A branch's open share of a delegated measure is overdue for that branch.
                 state.overdue = state.overdue or any(a.status in OPEN for a in state.my_assignments)
@@ -106,12 +145,16 @@ def annotate_document(user, document, plan) -> None:
     """Attach a MeasureState to every measure of a plan_document()."""
     from plans.selectors import document_measures
 
-    adopted = plan.status == "adopted"
+    reader = _reader(user, plan, plan_adopted=plan.status == "adopted")
     measures = document_measures(document)
     # One query for the notes of the whole plan, and none for those who may not read them.
-    readable = can_read_members_content(user, plan.organisation)
-    notes = notes_by_measure(m.pk for m in measures) if measures and readable else {}
+    notes = notes_by_measure(m.pk for m in measures) if measures and reader.show_notes else {}
+    days: dict[str, list[date]] = {}  # measures that recur alike fall on the same days
+
+    def occurrences(measure: Measure) -> list[date]:
+        if measure.recurrence not in days:
+            days[measure.recurrence] = measure.occurrences()
+        return days[measure.recurrence]
+
     for measure in measures:
-        measure.state = measure_state(
-            user, measure, plan_adopted=adopted, notes=notes.get(measure.pk, [])
-        )
+        measure.state = _state(reader, measure, notes.get(measure.pk, []), occurrences)

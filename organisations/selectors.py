@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .generations import PERSON, keep, stored
+from .generations import NAMES, PERSON, keep, stored
 from .models import Organisation
 
 
@@ -53,7 +53,14 @@ def organisation_with_ancestors(slug: str) -> tuple[Organisation, list[Organisat
 
 
 def ancestors_of(organisation: Organisation) -> list[Organisation]:
-    return list(Organisation.objects.ancestors(organisation))
+    """The organisations above, root first: from the cache while no organisation is written
+    (a move or a rename replaces the names token)."""
+    key = f"ancestors:{organisation.pk}"
+    ancestors, tokens = stored(key, NAMES)
+    if ancestors is None:
+        ancestors = list(Organisation.objects.ancestors(organisation))
+        keep(key, ancestors, tokens, 60 * 60 * 24)
+    return ancestors
 
 
 def children_of(organisation: Organisation) -> QuerySet[Organisation]:

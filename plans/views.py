@@ -46,15 +46,17 @@ from .services import (
     section_update,
 )
 
+PLAN_RELATIONS = (
+    "organisation",
+    "adopted_by",
+    "implements__organisation",
+    "previous_version",
+    "replaced_by",
+)
+
 
 def _readable_plans(request: HttpRequest):
-    return Plan.objects.visible_to(request.user).select_related(
-        "organisation",
-        "adopted_by",
-        "implements__organisation",
-        "previous_version",
-        "replaced_by",
-    )
+    return Plan.objects.visible_to(request.user).select_related(*PLAN_RELATIONS)
 
 
 def visible_plan(request: HttpRequest, pk: int) -> Plan:
@@ -100,8 +102,11 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _plan_page(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = visible_plan(request, pk)
-    plan.last_activity = page_plan(request, pk).last_activity
+    # page_plan has read the plan's light row and checked with Access.reads_plan that the
+    # reader may see it; the scoped queryset would only ask the same again.
+    light = page_plan(request, pk)
+    plan = get_object_or_404(Plan.objects.select_related(*PLAN_RELATIONS), pk=light.pk)
+    plan.last_activity = light.last_activity
 
     def render_document(csrf_placeholder: str) -> str:
         document = plan_document(plan)
