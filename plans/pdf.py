@@ -9,6 +9,8 @@ from __future__ import annotations
 import gc
 import hashlib
 import mimetypes
+import os
+import threading
 from collections import defaultdict
 from contextlib import contextmanager
 from datetime import date
@@ -17,15 +19,16 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
-from django.db.models import Max, Prefetch, prefetch_related_objects
+from django.db.models import Max, Prefetch
 from django.template.loader import render_to_string
 from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext
-from weasyprint import HTML
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from calendar_app.models import elections_between, year_types
-from calendar_app.wheel import wheel_picture
+from calendar_app.wheel import _label_text
 from goals.charts import target_chart, target_progress
 from goals.models import Assignment, Measure
 from goals.notes import notes_by_measure
@@ -112,6 +115,14 @@ def fingerprint(plan: Plan, report: bool, audience: str = PUBLIC) -> str:
 
 
 def _wheel(plan: Plan) -> dict:
+    """The annual wheel as the plan prints it: a table, month by month and year by year.
+
+    The wheel picture is left out of the PDF. WeasyPrint lays out SVG text one letter at
+    a time, and the picture was 9 % of the national plan's render (31 ms) even with its
+    shapes joined into five paths; its labels set as HTML text cost about the same. The
+    table says what the picture said: an entry that spans months names them, as the
+    picture's label does ("januar–juni: …"), and each year has its column.
+    """
     years = list(range(plan.first_year, plan.last_year + 1))
     elections = elections_between(plan.first_year, plan.last_year)
     country = plan.organisation.country
@@ -124,15 +135,17 @@ def _wheel(plan: Plan) -> dict:
             rows.append(
                 (
                     date(2000, month, 1),
-                    [[e for e in in_month if e.applies_to(y, types[y])] for y in years],
+                    [
+                        [
+                            _label_text(e, note_years=False)
+                            for e in in_month
+                            if e.applies_to(y, types[y])
+                        ]
+                        for y in years
+                    ],
                 )
             )
-    return {
-        "years": years,
-        "rows": rows,
-        "entries": entries,
-        "picture": wheel_picture(entries, note_years=True) if entries else None,
-    }
+    return {"years": years, "rows": rows, "entries": entries}
 
 
 @contextmanager
@@ -150,10 +163,45 @@ def _cyclic_gc_paused():
             gc.enable()
 
 
+PRINT_CSS = "css/print.css"
+_parsed = threading.local()
+
+
+def _print_stylesheet() -> tuple[CSS, FontConfiguration]:
+    """print.css, parsed once per thread together with the fonts its @font-face rules load.
+
+    Parsing the sheet and loading the five fonts took about 17 ms of every render. The
+    font configuration goes with the sheet that loaded its fonts, and neither is shared
+    between threads. The sheet is read again when the file changes (in development).
+    """
+    path = finders.find(PRINT_CSS)
+    changed = os.stat(path).st_mtime_ns
+    cached = getattr(_parsed, "print_css", None)
+    if cached is None or cached[0] != changed:
+        font_config = FontConfiguration()
+        stylesheet = CSS(
+            filename=path,
+            base_url=BASE_URL,
+            url_fetcher=StaticFilesOnly(),
+            font_config=font_config,
+        )
+        cached = _parsed.print_css = (changed, stylesheet, font_config)
+    return cached[1], cached[2]
+
+
 def _write(html: str) -> bytes:
+    """The PDF of a document whose HTML does not link print.css: the renderer adds it."""
+    stylesheet, font_config = _print_stylesheet()
+    # Given here, print.css is a user stylesheet: above WeasyPrint's defaults, below the
+    # documents' own <style> (which only sets the page labels).
     with _cyclic_gc_paused():
         document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesOnly())
-        return document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+        return document.write_pdf(
+            stylesheets=[stylesheet],
+            font_config=font_config,
+            pdf_variant="pdf/ua-1",
+            pdf_tags=True,
+        )
 
 
 def _render(template: str, context: dict, plan: Plan) -> bytes:
@@ -185,34 +233,26 @@ def nordic_date(day: date, language: str) -> str:
     return dateformat.format(day, NORDIC_DATE_FORMATS.get(language, "j. F Y"))
 
 
-def _with_responsible(document: list) -> list:
-    """The responsible bodies of every measure in one query, not one per measure."""
+def plan_html(plan: Plan, *, link_print_css: bool = True) -> str:
+    """The plan as the HTML the renderer prints (the benchmark prints it with Chromium too).
 
-    def walk(nodes):
-        for node in nodes:
-            yield from node.goal.measures.all()
-            yield from walk(node.subgoals)
-
-    measures = [m for section_node in document for m in walk(section_node.goals)]
-    prefetch_related_objects(measures, "responsible")
-    return document
-
-
-def plan_html(plan: Plan) -> str:
-    """The plan as the HTML the renderer prints (the benchmark prints it with Chromium too)."""
+    With ``link_print_css`` the page links its stylesheet, as a browser needs; the
+    renderer leaves the link out and adds the stylesheet it has parsed already.
+    """
     with translation.override(plan.language):
         context = {
             "plan": plan,
-            "document": _with_responsible(plan_document(plan)),
+            "document": plan_document(plan),
             "wheel": _wheel(plan),
             "draft": status_mark(plan),
             "document_title": f"{plan.organisation.name}: {plan.title}",
+            "link_print_css": link_print_css,
         }
         return render_to_string("pdf/plan.html", context)
 
 
 def render_plan_pdf(plan: Plan) -> bytes:
-    return _write(plan_html(plan))
+    return _write(plan_html(plan, link_print_css=False))
 
 
 def _branch_matrix(plan: Plan) -> tuple[list, list]:
@@ -259,7 +299,7 @@ def _sections_with_measures(document: list) -> list:
 def render_report_pdf(plan: Plan, audience: str = PUBLIC) -> bytes:
     """The status report (årsberetning): what was done, goal by goal, for ``audience``."""
     with translation.override(plan.language):
-        document = _sections_with_measures(_with_responsible(plan_document(plan)))
+        document = _sections_with_measures(plan_document(plan))
         report_title = gettext("Status report")
         measures = Measure.objects.filter(goal__plan=plan)
         progress = rollup(measures)

@@ -5,6 +5,7 @@ with 30 goals and 300 measures with WeasyPrint, beside headless Chromium printin
 the same HTML to PDF, and the ratio WeasyPrint ÷ Chromium.
 """
 
+import os
 import shutil
 import statistics
 import subprocess
@@ -61,16 +62,20 @@ def test_pdf_render_times(db, tmp_path):
         measures=10,
         title="Syntetisk plan",
     )
+    # Chromium uses both cores and WeasyPrint one: a busy machine slows Chromium more,
+    # and the ratio then flatters WeasyPrint.
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(
         f"\nPDF of the plan, whole render (queries, template, WeasyPrint) beside headless "
-        f"Chromium printing the same HTML (process start included); median of {ROUNDS}"
+        f"Chromium printing the same HTML (process start included); median of {ROUNDS}; "
+        f"load average {load}"
     )
     for name, plan, target in (
         ("national plan", national, 0.5),
         ("30 goals, 300 measures", synthetic, 1.0),
     ):
         command = _chromium_command(plan, tmp_path)
-        render_plan_pdf(plan)  # fonts and hyphenation dictionaries loaded once per process
+        render_plan_pdf(plan)  # print.css and its fonts are parsed once per thread
         # One after the other, not in turn: Chromium's helper processes outlive its main
         # one for a moment and would take the CPU from the next WeasyPrint render.
         weasy = [_timed(lambda plan=plan: render_plan_pdf(plan)) for _ in range(ROUNDS)]
