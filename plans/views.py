@@ -88,7 +88,7 @@ def _plan_etag(request: HttpRequest, pk: int) -> str | None:
     if plan is None:
         return None
     page = cached_page(request, plan)
-    return page.etag(request) if page.html is not None else None
+    return page.etag(request) if page.pieces is not None else None
 
 
 @condition(etag_func=_plan_etag)
