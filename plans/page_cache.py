@@ -28,8 +28,7 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Max, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Max
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
@@ -52,12 +51,6 @@ def plan_stamp(plan: Plan) -> str:
         last = Activity.objects.filter(plan_id=plan.pk).aggregate(last=Max("pk"))["last"] or 0
         plan.last_activity = last
     return f"{plan.pk}.{plan.revision}.{plan.status}.{last}"
-
-
-def with_last_activity(plans):
-    """Plans annotated with their newest log entry, so the stamp costs no query of its own."""
-    newest = Activity.objects.filter(plan=OuterRef("pk")).order_by("-pk").values("pk")[:1]
-    return plans.annotate(last_activity=Coalesce(Subquery(newest), Value(0)))
 
 
 def reader_class(user, plan: Plan) -> str:
