@@ -113,11 +113,6 @@ class MeasureStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-# Django's get_<field>_display rebuilds the choices and translates every label on each
-# call; a plan page asks for hundreds.
-STATUS_LABELS = dict(MeasureStatus.choices)
-
-
 class MeasureQuerySet(models.QuerySet["Measure"]):
     def visible_to(self, user) -> MeasureQuerySet:
         return self.filter(goal__plan__in=Plan.objects.visible_to(user))
@@ -137,6 +132,7 @@ DELEGATION_WORDS = {
     OrganisationKind.YOUTH: _("All youth organisations below"),
     "": _("All organisations below"),
 }
+STATUS_LABELS = dict(MeasureStatus.choices)  # Django's get_status_display rebuilds them per call
 
 
 class Measure(models.Model):

@@ -26,7 +26,9 @@ def _median_ms(client: Client, url: str) -> float:
     return statistics.median(samples) * 1000
 
 
-def test_feed_timing(db):
+def feed_organisation() -> Organisation:
+    """A branch with 500 public events (the feed's size in the issue); shared with
+    test_bench_server."""
     organisation = Organisation.objects.create(
         name="Benkelag",
         slug="benkelag",
@@ -46,6 +48,11 @@ def test_feed_timing(db):
             for n in range(500)
         ]
     )
+    return organisation
+
+
+def test_feed_timing(db):
+    feed_organisation()
     client = Client()
     feed = _median_ms(client, "/org/benkelag/calendar.ics")
     minimal = _median_ms(client, "/org/benkelag/")

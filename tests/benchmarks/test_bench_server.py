@@ -28,14 +28,13 @@ import statistics
 
 from django.conf import settings
 from django.test import Client, override_settings
-from django.utils import timezone
 
-from calendar_app.models import Event
 from goals.models import Measure, MeasureStatus
 from goals.progress import measure_tick
 from organisations.models import Organisation, User
 from plans.models import Plan
 from tests.benchmarks import server as bench
+from tests.benchmarks import test_bench_feed as bench_feed
 from tests.conftest import PERSONAS
 from tests.test_plan_page import _build_plan
 
@@ -84,36 +83,13 @@ def _warm(server: bench.Server, url: str, headers: dict) -> bench.Load:
     return result
 
 
-def _feed_organisation() -> Organisation:
-    organisation = Organisation.objects.create(
-        name="Benkelag",
-        slug="benkelag",
-        kind="branch",
-        parent=Organisation.objects.get(slug="rodt"),
-    )
-    start = timezone.now()
-    Event.objects.bulk_create(
-        [
-            Event(
-                organisation=organisation,
-                title=f"Møte {n}",
-                visibility="public",
-                location="Folkets hus",
-                starts_at=start + timezone.timedelta(days=n),
-            )
-            for n in range(500)
-        ]
-    )
-    return organisation
-
-
 def test_server_throughput(committed_world):
     redis_url = REDIS_URL if bench.redis_available(REDIS_URL) else ""
     national = Plan.objects.get(organisation__slug="rodt", title="Handlingsplan 2023–2025")
     asker = Organisation.objects.get(slug="rodt-asker")
     asker_plan = Plan.objects.filter(organisation=asker, status="adopted").first()
     large = _build_plan(asker, goals=30, measures=10, title="Stor plan")
-    feed_organisation = _feed_organisation()
+    feed_organisation = bench_feed.feed_organisation()
     admin = User.objects.get(email=PERSONAS["admin"])
     people = {
         "anonymous": {},
