@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 
 import pytest
 from django.conf import settings
@@ -63,14 +64,28 @@ def give_admins_totp() -> None:
         TOTP.activate(person, generate_totp_secret())
 
 
+def fresh_code(secret: str) -> str:
+    """The current code of an authenticator secret, with time left to send it.
+
+    A code read in the last seconds of its period would reach the server in the
+    next one, which no longer accepts it: wait for the new code, as a person would.
+    """
+    import pyotp
+
+    totp = pyotp.TOTP(secret)
+    left = totp.interval - time.time() % totp.interval
+    if left < 3:
+        time.sleep(left + 0.1)
+    return totp.now()
+
+
 def totp_code(email: str) -> str:
     """The person's current authenticator code, as their phone would show it."""
-    import pyotp
     from allauth.mfa.models import Authenticator
     from allauth.mfa.utils import decrypt
 
     authenticator = Authenticator.objects.get(user__email=email, type=Authenticator.Type.TOTP)
-    return pyotp.TOTP(decrypt(authenticator.data["secret"])).now()
+    return fresh_code(decrypt(authenticator.data["secret"]))
 
 
 @pytest.fixture(scope="session", autouse=True)
