@@ -100,6 +100,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The partials drawn once per measure (config/jinja2.py); only these live here.
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "config.jinja2.environment"},
+    },
 ]
 
 DATABASES = {

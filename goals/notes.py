@@ -8,6 +8,7 @@ from datetime import date
 
 from django.db.models import F
 from django.utils.formats import date_format
+from django.utils.translation import ngettext
 
 from .models import ProgressNote
 
@@ -20,6 +21,11 @@ def occurrence_label(rule: str, day: date | None) -> str:
     if "FREQ=WEEKLY" in rule or "FREQ=DAILY" in rule:
         return date_format(day, "DATE_FORMAT")
     return date_format(day, "F Y")
+
+
+def notes_count(count: int) -> str:
+    """ "3 notes": the heading of a measure's notes (a Jinja2 global, config/jinja2.py)."""
+    return ngettext("%(counter)s note", "%(counter)s notes", count) % {"counter": count}
 
 
 def label_occurrences(notes: Iterable[ProgressNote]) -> None:

@@ -60,6 +60,7 @@ PEOPLE = (None, "member", "secretary")
 STACK_OFFSETS = range(0, 161, 20)  # extra frames above the request, for the spread
 PROFILE_LINES = 25
 PROFILE_FILE = os.environ.get("BENCH_PROFILE_FILE")  # for pstats or snakeviz
+PROFILE_WHO = os.environ.get("BENCH_PROFILE_WHO") or None  # member or secretary; else a visitor
 REDIS_URL = "redis://127.0.0.1:6379/11"
 
 
@@ -175,8 +176,8 @@ def test_cold_plan_page_client(db, monkeypatch):
         "  anonymous, served, from deeper in the stack (extra frames: median ms of 3): "
         + ", ".join(f"+{depth}: {ms:.0f}" for depth, ms in spread.items())
     )
-    print("profile of one cold request, anonymous, served:")
-    print(_profile(client, url, measure, admin))
+    print(f"profile of one cold request, {PROFILE_WHO or 'anonymous'}, served:")
+    print(_profile(_client(PROFILE_WHO), url, measure, admin))
 
 
 # Under gunicorn, as in production.
