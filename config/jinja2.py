@@ -1,9 +1,10 @@
-"""The Jinja2 environment for the partials drawn once per measure (README: Architecture).
+"""The Jinja2 environment of the plan's text on its page (README: Architecture).
 
 The plan page draws a measure's entry, and a secretary's tick controls, hundreds of
-times; Jinja2 compiles a template to Python and draws these several times faster than
-Django's engine. Everything else stays in Django's templates. The filters are
-Django's own, so dates and words look the same in both.
+times, inside the goals and sections of the document; Jinja2 compiles a template to
+Python and draws these several times faster than Django's engine. Everything else
+stays in Django's templates. The filters are Django's own, so dates, numbers and
+words look the same in both.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import functools
 
 from django.conf import settings
 from django.template.defaultfilters import date as django_date
+from django.template.defaultfilters import floatformat
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.text import capfirst
 from django.utils.timezone import template_localtime
@@ -19,6 +21,7 @@ from django.utils.translation import gettext, ngettext
 from jinja2 import Environment
 
 from goals.notes import notes_count
+from plans.markup import render_markdown
 
 
 def _date(value, arg: str | None = None) -> str:
@@ -51,4 +54,6 @@ def environment(**options) -> Environment:
     env.globals["notes_count"] = notes_count
     env.filters["date"] = _date
     env.filters["capfirst"] = capfirst
+    env.filters["floatformat"] = floatformat
+    env.filters["markdown"] = render_markdown
     return env

@@ -16,8 +16,9 @@ from django.utils import translation
 from config.jinja2 import _pk_url
 from goals.models import Measure
 from goals.progress import measure_tick
-from goals.services import measure_create
+from goals.services import goal_create, measure_create, target_create
 from organisations.models import Body, Organisation
+from plans.services import section_create
 from tests.test_plan_page import _build_plan
 
 HOSTILE = '<script>alert("x")</script>'
@@ -39,6 +40,11 @@ def _plan(persona):
         due_unread_ok=True,
         tags=[HOSTILE],
     )
+    section = section_create(plan=plan, title=f"Del {HOSTILE}", intro=f"Innledning {HOSTILE}")
+    other = goal_create(
+        plan=plan, section=section, title=f"Mål {HOSTILE}", description=f"**Viktig** {HOSTILE}"
+    )
+    target_create(goal=other, name=f"Medlemmer {HOSTILE}", target_value=100)
     plan.status = "adopted"
     plan.save()
     measure_tick(measure=measure, by=persona("admin"), status="in_progress", note=HOSTILE)
@@ -51,8 +57,11 @@ def test_text_people_write_is_escaped_in_every_partial(client_for, persona):
         body = client_for(who).get(plan.get_absolute_url()).content.decode()
         assert "Tiltak &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in body, who
         assert HOSTILE not in body, who
-        # the text, the responsible, the unread due date and the tag
-        assert body.count("&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;") >= 4, who
+        # the measure's text, responsible, unread due date and tag; the section's title
+        # (twice, with the contents), the goal's title and the target's name
+        assert body.count("&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;") >= 8, who
+        # Markdown: rendered, with raw HTML shown as text
+        assert "<strong>Viktig</strong> &lt;script&gt;" in body, who
     # The note is members' content: a member sees it, escaped.
     member_page = client_for("member").get(plan.get_absolute_url()).content.decode()
     assert 'class="note-text">&lt;script&gt;' in member_page
