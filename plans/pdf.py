@@ -11,6 +11,7 @@ import hashlib
 import mimetypes
 import os
 import threading
+import zlib
 from collections import defaultdict
 from contextlib import contextmanager
 from datetime import date
@@ -23,6 +24,7 @@ from django.db.models import Max, Prefetch
 from django.template.loader import render_to_string
 from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext
+from pydyf import Stream
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -189,6 +191,23 @@ def _print_stylesheet() -> tuple[CSS, FontConfiguration]:
     return cached[1], cached[2]
 
 
+def _compress_streams(document, pdf) -> None:
+    """Deflates the pages' and fonts' streams at zlib's default level rather than pydyf's 9.
+
+    pydyf compresses every stream at level 9: 12 ms of the national plan's render, where
+    level 6 takes 4 ms and the streams come out 2 % larger. WeasyPrint calls this (its
+    ``finisher``) just before pydyf writes the PDF; what pydyf still compresses at level
+    9 is what it makes while writing, the object and cross-reference streams.
+    """
+    for stream in pdf.objects:
+        if isinstance(stream, Stream) and stream.compress:
+            # Stream.data is the dictionary, "stream", the joined content, "endstream".
+            raw = Stream(stream.stream).data.partition(b"\nstream\n")[2][: -len(b"\nendstream")]
+            stream.stream = [zlib.compress(raw)]
+            stream.extra["Filter"] = "/FlateDecode"
+            stream.compress = False
+
+
 def _write(html: str) -> bytes:
     """The PDF of a document whose HTML does not link print.css: the renderer adds it."""
     stylesheet, font_config = _print_stylesheet()
@@ -201,6 +220,7 @@ def _write(html: str) -> bytes:
             font_config=font_config,
             pdf_variant="pdf/ua-1",
             pdf_tags=True,
+            finisher=_compress_streams,
         )
 
 

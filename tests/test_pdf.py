@@ -106,6 +106,18 @@ def test_pdf_is_tagged_and_embeds_every_font(national_pdf, tmp_path):
         assert line.split()[-5] == "yes", line  # the "emb" column
 
 
+def test_the_pages_and_fonts_stay_compressed(national_pdf):
+    # plans/pdf.py deflates the streams itself (at zlib's default level, not pydyf's 9).
+    reader = PdfReader(io.BytesIO(national_pdf))
+    for page in reader.pages:
+        assert page["/Contents"].get_object()["/Filter"] == "/FlateDecode"
+        assert page.extract_text()  # and reads back
+    for font in reader.pages[1]["/Resources"]["/Font"].values():
+        descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+        assert descriptor.get_object()["/FontFile2"].get_object()["/Filter"] == "/FlateDecode"
+    assert len(national_pdf) < 100_000
+
+
 def test_a_draft_carries_the_draft_mark_and_the_adopted_plan_does_not(national_pdf, tmp_path):
     draft = Plan.objects.get(organisation__slug="rodt-akershus", title="Arbeidsutkast 2027")
     assert "UTKAST" in run("pdftotext", render_plan_pdf(draft), tmp_path)
